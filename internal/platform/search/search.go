@@ -1,0 +1,85 @@
+// Package search is the list engine: every list, sort, filter and facet a page
+// shows comes from an Index. Two implementations share one interface: Bleve
+// (bleve/, the embedded default) and Meilisearch (meili/). Search is a
+// projection of MongoDB, never a source of truth.
+package search
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrUnknownKind is returned when a kind was never declared with EnsureSchema.
+var ErrUnknownKind = errors.New("search: unknown kind")
+
+// Schema declares one kind of document (one index) once: which fields are
+// searched (in priority order), which can be filtered, faceted and sorted on,
+// and the ranking rules. Field names are the document's JSON keys.
+type Schema struct {
+	Kind       string   // index name, e.g. "users", "works"
+	Searchable []string // full-text fields, most important first
+	Filterable []string // fields usable in Filter and Facets
+	Sortable   []string // fields usable in Sort
+	// RankingRules in Meilisearch terms: "words", "typo", "proximity",
+	// "attribute", "sort", "exactness", and custom "field:desc" / "field:asc".
+	RankingRules []string
+}
+
+// Document is one searchable record. It must carry a string "id".
+// Values are strings, numbers (float64/int/int64), bools, []string or
+// time values already converted to unix seconds (numbers sort and range).
+type Document map[string]any
+
+// ID returns the document's id.
+func (d Document) ID() string { s, _ := d["id"].(string); return s }
+
+// Filter narrows results. Values are OR-ed (field = any of them); Min/Max make
+// a range (inclusive). Filters in one Query are AND-ed.
+type Filter struct {
+	Field  string
+	Values []any
+	Min    *float64
+	Max    *float64
+}
+
+// Sort orders results by a sortable field.
+type Sort struct {
+	Field string
+	Desc  bool
+}
+
+// Query is one search. Empty Text lists everything that matches the filters.
+type Query struct {
+	Text    string
+	Filters []Filter
+	Sort    []Sort // empty: relevance (then the schema's ranking rules)
+	Facets  []string
+	Offset  int
+	Limit   int // 0 means 24
+}
+
+// Hit is one matching document with the stored fields.
+type Hit struct {
+	ID       string
+	Document Document
+}
+
+// Result is a page of hits. Total is the (possibly estimated) count of all
+// matches; Facets maps field -> value -> count over all matches.
+type Result struct {
+	Hits   []Hit
+	Total  int
+	Facets map[string]map[string]int
+}
+
+// Index is the search engine. Upsert and Delete return once the engine has
+// applied the change (so a writer sees its own write in the next list).
+type Index interface {
+	EnsureSchema(ctx context.Context, s Schema) error
+	Upsert(ctx context.Context, kind string, docs ...Document) error
+	Delete(ctx context.Context, kind string, ids ...string) error
+	Search(ctx context.Context, kind string, q Query) (Result, error)
+	Ping(ctx context.Context) error
+	Close() error
+	Name() string // "bleve", "meilisearch"
+}
