@@ -1,0 +1,237 @@
+// Package config reads Guildhall's configuration from the environment once,
+// at start, into a struct that is passed down. Nothing else reads env vars.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole effective configuration.
+type Config struct {
+	Addr     string // GUILDHALL_ADDR
+	DataDir  string // GUILDHALL_DATA_DIR
+	BaseURL  string // GUILDHALL_BASE_URL: the public origin, decides Secure cookies
+	LogLevel string // GUILDHALL_LOG_LEVEL: debug, info, warn, error
+
+	MongoURI string // GUILDHALL_MONGO_URI; empty = embedded FerretDB
+	MongoDB  string // GUILDHALL_MONGO_DB
+
+	MeiliURL string // GUILDHALL_MEILI_URL; empty = embedded Bleve
+	MeiliKey string // GUILDHALL_MEILI_KEY
+
+	S3Endpoint  string // GUILDHALL_S3_ENDPOINT; empty = local folder
+	S3Bucket    string // GUILDHALL_S3_BUCKET
+	S3AccessKey string // GUILDHALL_S3_ACCESS_KEY
+	S3SecretKey string // GUILDHALL_S3_SECRET_KEY
+	S3TLS       bool   // GUILDHALL_S3_TLS
+	S3Region    string // GUILDHALL_S3_REGION
+
+	RateLimit     bool       // GUILDHALL_RATELIMIT=off disables every limit
+	SignInPerIP   RatePolicy // GUILDHALL_RATELIMIT_SIGNIN_IP, e.g. "20/10m"
+	SignInPerUser RatePolicy // GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT
+	SignUpPerIP   RatePolicy // GUILDHALL_RATELIMIT_SIGNUP_IP
+
+	MaxBodyBytes    int64         // GUILDHALL_MAX_BODY_BYTES for JSON and forms
+	RequestTimeout  time.Duration // GUILDHALL_REQUEST_TIMEOUT
+	ServiceTimeout  time.Duration // GUILDHALL_SERVICE_TIMEOUT: every outbound call
+	ShutdownTimeout time.Duration // GUILDHALL_SHUTDOWN_TIMEOUT
+}
+
+// RatePolicy allows Limit events per Window.
+type RatePolicy struct {
+	Limit  int
+	Window time.Duration
+}
+
+func (p RatePolicy) String() string { return fmt.Sprintf("%d/%s", p.Limit, p.Window) }
+
+// FieldError names the variable that is wrong.
+type FieldError struct {
+	Var string
+	Err error
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("config %s: %v", e.Var, e.Err) }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Parse builds a Config from getenv (os.Getenv in main, a map in tests).
+func Parse(getenv func(string) string) (Config, error) {
+	p := parser{getenv: getenv}
+	c := Config{
+		Addr:     p.str("GUILDHALL_ADDR", ":8080"),
+		DataDir:  p.str("GUILDHALL_DATA_DIR", "./data"),
+		BaseURL:  strings.TrimRight(p.str("GUILDHALL_BASE_URL", "http://localhost:8080"), "/"),
+		LogLevel: p.str("GUILDHALL_LOG_LEVEL", "info"),
+
+		MongoURI: p.str("GUILDHALL_MONGO_URI", ""),
+		MongoDB:  p.str("GUILDHALL_MONGO_DB", "guildhall"),
+
+		MeiliURL: p.str("GUILDHALL_MEILI_URL", ""),
+		MeiliKey: p.str("GUILDHALL_MEILI_KEY", ""),
+
+		S3Endpoint:  p.str("GUILDHALL_S3_ENDPOINT", ""),
+		S3Bucket:    p.str("GUILDHALL_S3_BUCKET", "guildhall"),
+		S3AccessKey: p.str("GUILDHALL_S3_ACCESS_KEY", ""),
+		S3SecretKey: p.str("GUILDHALL_S3_SECRET_KEY", ""),
+		S3TLS:       p.boolean("GUILDHALL_S3_TLS", false),
+		S3Region:    p.str("GUILDHALL_S3_REGION", ""),
+
+		RateLimit:     p.str("GUILDHALL_RATELIMIT", "on") != "off",
+		SignInPerIP:   p.rate("GUILDHALL_RATELIMIT_SIGNIN_IP", RatePolicy{20, 10 * time.Minute}),
+		SignInPerUser: p.rate("GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT", RatePolicy{10, 10 * time.Minute}),
+		SignUpPerIP:   p.rate("GUILDHALL_RATELIMIT_SIGNUP_IP", RatePolicy{10, time.Hour}),
+
+		MaxBodyBytes:    p.integer("GUILDHALL_MAX_BODY_BYTES", 1<<20),
+		RequestTimeout:  p.duration("GUILDHALL_REQUEST_TIMEOUT", 30*time.Second),
+		ServiceTimeout:  p.duration("GUILDHALL_SERVICE_TIMEOUT", 5*time.Second),
+		ShutdownTimeout: p.duration("GUILDHALL_SHUTDOWN_TIMEOUT", 15*time.Second),
+	}
+	if v := p.getenv("GUILDHALL_RATELIMIT"); v != "" && v != "on" && v != "off" {
+		p.fail("GUILDHALL_RATELIMIT", errors.New(`want "on" or "off"`))
+	}
+	if _, err := url.Parse(c.BaseURL); err != nil || !strings.HasPrefix(c.BaseURL, "http") {
+		p.fail("GUILDHALL_BASE_URL", errors.New("want an http(s) URL"))
+	}
+	if c.S3Endpoint != "" && (c.S3AccessKey == "" || c.S3SecretKey == "") {
+		p.fail("GUILDHALL_S3_ACCESS_KEY", errors.New("S3 needs an access key and a secret key"))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		p.fail("GUILDHALL_LOG_LEVEL", errors.New("want debug, info, warn or error"))
+	}
+	return c, p.err
+}
+
+// SecureCookies is true unless the public origin is plain http on localhost.
+func (c Config) SecureCookies() bool {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil {
+		return true
+	}
+	if u.Scheme == "https" {
+		return true
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
+
+// Masked returns the configuration as log attributes with secrets hidden.
+func (c Config) Masked() []any {
+	return []any{
+		"addr", c.Addr, "data_dir", c.DataDir, "base_url", c.BaseURL,
+		"mongo", orEmbedded(maskURI(c.MongoURI), "embedded FerretDB"), "mongo_db", c.MongoDB,
+		"search", orEmbedded(c.MeiliURL, "embedded Bleve"), "meili_key", mask(c.MeiliKey),
+		"blob", orEmbedded(c.S3Endpoint, "local folder"), "s3_bucket", c.S3Bucket,
+		"s3_access_key", c.S3AccessKey, "s3_secret_key", mask(c.S3SecretKey), "s3_tls", c.S3TLS,
+		"ratelimit", c.RateLimit, "signin_ip", c.SignInPerIP.String(),
+		"signin_account", c.SignInPerUser.String(), "signup_ip", c.SignUpPerIP.String(),
+		"secure_cookies", c.SecureCookies(),
+	}
+}
+
+func orEmbedded(v, embedded string) string {
+	if v == "" {
+		return embedded
+	}
+	return v
+}
+
+func mask(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return "*****"
+}
+
+// maskURI hides the password of a mongodb://user:pass@host URI.
+func maskURI(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.User == nil {
+		return uri
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "*****")
+	}
+	return u.String()
+}
+
+type parser struct {
+	getenv func(string) string
+	err    error
+}
+
+func (p *parser) fail(name string, err error) {
+	if p.err == nil {
+		p.err = &FieldError{Var: name, Err: err}
+	}
+}
+
+func (p *parser) str(name, def string) string {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *parser) boolean(name string, def bool) bool {
+	v := p.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(name, err)
+	}
+	return b
+}
+
+func (p *parser) integer(name string, def int64) int64 {
+	v := p.getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		p.fail(name, errors.New("want a positive whole number"))
+	}
+	return n
+}
+
+func (p *parser) duration(name string, def time.Duration) time.Duration {
+	v := p.getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		p.fail(name, errors.New("want a positive duration such as 5s"))
+	}
+	return d
+}
+
+// rate parses "N/duration", e.g. "20/10m".
+func (p *parser) rate(name string, def RatePolicy) RatePolicy {
+	v := p.getenv(name)
+	if v == "" {
+		return def
+	}
+	n, w, ok := strings.Cut(v, "/")
+	limit, err1 := strconv.Atoi(n)
+	window, err2 := time.ParseDuration(w)
+	if !ok || err1 != nil || err2 != nil || limit <= 0 || window <= 0 {
+		p.fail(name, errors.New(`want "count/duration", e.g. "20/10m"`))
+		return def
+	}
+	return RatePolicy{Limit: limit, Window: window}
+}

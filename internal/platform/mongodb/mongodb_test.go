@@ -1,0 +1,112 @@
+package mongodb_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"guildhall/internal/platform/mongodb"
+	"guildhall/internal/platform/mongodb/mongodbtest"
+	"guildhall/internal/problem"
+)
+
+func TestAnInsertedDocumentIsFoundByID(t *testing.T) {
+	db := mongodbtest.MustOpen(t)
+	ctx := context.Background()
+	c := db.Database.Collection("things")
+	if _, err := c.InsertOne(ctx, bson.M{"_id": "a", "n": 1}); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		N int `bson:"n"`
+	}
+	if err := c.FindOne(ctx, bson.M{"_id": "a"}).Decode(&got); err != nil || got.N != 1 {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	err := c.FindOne(ctx, bson.M{"_id": "missing"}).Err()
+	if !mongodb.IsNotFound(err) {
+		t.Fatalf("missing document: want not found, got %v", err)
+	}
+}
+
+func TestASecondInsertWithTheSameIDIsADuplicate(t *testing.T) {
+	db := mongodbtest.MustOpen(t)
+	ctx := context.Background()
+	c := db.Database.Collection("edges")
+	if _, err := c.InsertOne(ctx, bson.M{"_id": "u1:m1"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.InsertOne(ctx, bson.M{"_id": "u1:m1"})
+	if !mongodb.IsDuplicate(err) {
+		t.Fatalf("want duplicate key, got %v", err)
+	}
+}
+
+func TestTheRecorderSeesWhetherAPageReadsByID(t *testing.T) {
+	db := mongodbtest.MustOpen(t)
+	c := db.Database.Collection("things")
+	var rec mongodb.Recorder
+	ctx := mongodb.WithRecorder(context.Background(), &rec)
+	_ = c.FindOne(ctx, bson.M{"_id": "x"}).Err()
+	_, _ = c.UpdateOne(ctx, bson.M{"_id": "x"}, bson.M{"$inc": bson.M{"n": 1}})
+	cur, err := c.Find(ctx, bson.M{"maker": "m"})
+	if err == nil {
+		_ = cur.Close(ctx)
+	}
+	cmds := rec.Commands()
+	if len(cmds) != 3 {
+		t.Fatalf("want 3 commands, got %d: %+v", len(cmds), cmds)
+	}
+	if !cmds[0].ByID() || !cmds[1].ByID() {
+		t.Errorf("find and update by _id should count as lookups by _id: %+v", cmds[:2])
+	}
+	if cmds[2].ByID() {
+		t.Errorf("find by maker is a scan, not a lookup by _id")
+	}
+	if cmds[0].Collection != "things" {
+		t.Errorf("collection = %q", cmds[0].Collection)
+	}
+}
+
+func TestDataSurvivesAStopAndAStartOnTheSameDataDir(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	open := func() *mongodb.DB {
+		db, err := mongodb.Open(ctx, mongodb.Options{Database: "persist", DataDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	db := open()
+	if _, err := db.Database.Collection("c").InsertOne(ctx, bson.M{"_id": "kept"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db = open()
+	defer db.Close(ctx)
+	if err := db.Database.Collection("c").FindOne(ctx, bson.M{"_id": "kept"}).Err(); err != nil {
+		t.Fatalf("after restart: %v", err)
+	}
+}
+
+func TestAServerThatIsDownIsReportedAsUnavailable(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := mongodb.Open(ctx, mongodb.Options{URI: "mongodb://127.0.0.1:1/?connect=direct", Database: "x", Timeout: 300 * time.Millisecond})
+	if err == nil {
+		t.Fatal("want an error from a closed port")
+	}
+	classified := mongodb.Classify("ping", err)
+	if !errors.Is(classified, err) && problem.KindOf(classified) != problem.KindUnavailable {
+		t.Fatalf("want unavailable, got %v", classified)
+	}
+	if problem.KindOf(classified) != problem.KindUnavailable {
+		t.Fatalf("want unavailable kind, got %v (%T)", classified, err)
+	}
+}

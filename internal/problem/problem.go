@@ -1,0 +1,117 @@
+// Package problem defines the kinds of failure the features report, so that
+// one HTTP error handler can turn each kind into a status code and a body
+// without the features knowing about HTTP.
+package problem
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Kind classifies an error for the caller.
+type Kind int
+
+const (
+	KindInternal     Kind = iota // a bug or an unexpected failure: 500, logged
+	KindInvalid                  // bad input: 422 (or 400 for malformed requests)
+	KindMalformed                // the request could not be read: 400
+	KindUnauthorized             // not signed in or wrong credentials: 401
+	KindForbidden                // signed in but not allowed: 403
+	KindNotFound                 // missing, or not to be known to exist: 404
+	KindConflict                 // already taken / state conflict: 409
+	KindLocked                   // resource is locked: 423
+	KindTooLarge                 // body too large: 413
+	KindUnsupported              // unsupported media type: 415
+	KindTooMany                  // rate limited: 429
+	KindUnavailable              // a backing service is down: 503
+)
+
+// Error is a classified error with a stable snake_case code, a message for
+// people (an i18n key where the page layer translates it) and per-field
+// messages.
+type Error struct {
+	Kind       Kind
+	Code       string
+	Message    string
+	Fields     map[string]string
+	RetryAfter time.Duration
+	Err        error // the cause, for logs
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %v", e.Code, e.Err)
+	}
+	return e.Code + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// As finds the classified error in err's chain.
+func As(err error) (*Error, bool) {
+	var p *Error
+	ok := errors.As(err, &p)
+	return p, ok
+}
+
+// KindOf returns the kind of err, KindInternal when it is not classified.
+func KindOf(err error) Kind {
+	if p, ok := As(err); ok {
+		return p.Kind
+	}
+	return KindInternal
+}
+
+// Invalid reports bad input; fields maps each field name to what is wrong.
+func Invalid(fields map[string]string) *Error {
+	return &Error{Kind: KindInvalid, Code: "invalid", Message: "Some fields are not valid.", Fields: fields}
+}
+
+// InvalidField reports one bad field.
+func InvalidField(field, message string) *Error {
+	return Invalid(map[string]string{field: message})
+}
+
+// Malformed reports a request body that could not be read.
+func Malformed(message string, field string) *Error {
+	e := &Error{Kind: KindMalformed, Code: "malformed_request", Message: message}
+	if field != "" {
+		e.Fields = map[string]string{field: message}
+	}
+	return e
+}
+
+// NotFound reports that what (e.g. "user") does not exist for this caller.
+func NotFound(what string) *Error {
+	return &Error{Kind: KindNotFound, Code: "not_found", Message: what + " not found"}
+}
+
+// Conflict reports a taken unique value or a state conflict.
+func Conflict(code, field, message string) *Error {
+	e := &Error{Kind: KindConflict, Code: code, Message: message}
+	if field != "" {
+		e.Fields = map[string]string{field: message}
+	}
+	return e
+}
+
+// Unauthorized reports a missing or wrong credential.
+func Unauthorized(code, message string) *Error {
+	return &Error{Kind: KindUnauthorized, Code: code, Message: message}
+}
+
+// Forbidden reports a signed-in caller who may not do this.
+func Forbidden(message string) *Error {
+	return &Error{Kind: KindForbidden, Code: "forbidden", Message: message}
+}
+
+// TooMany reports a rate limit hit; retry after d.
+func TooMany(d time.Duration) *Error {
+	return &Error{Kind: KindTooMany, Code: "rate_limited", Message: "Too many attempts. Try again later.", RetryAfter: d}
+}
+
+// Unavailable reports that service (e.g. "mongodb") cannot be reached.
+func Unavailable(service string, cause error) *Error {
+	return &Error{Kind: KindUnavailable, Code: "service_unavailable", Message: service + " is unavailable, try again shortly", Err: cause}
+}
