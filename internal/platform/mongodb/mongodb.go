@@ -64,6 +64,15 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		SetConnectTimeout(o.Timeout).
 		SetTimeout(o.Timeout).
 		SetMonitor(newMonitor(o.OnCommand))
+	if db.Embedded {
+		// Measured: embedded FerretDB v1.24 (SQLite) applies concurrent
+		// updates to one document as unsynchronised read-modify-writes, so
+		// 50 parallel $inc of 1 add about 13, and 50 parallel conditional
+		// decrements of a stock of 10 all "succeed" and leave 9. One
+		// connection makes FerretDB run commands one at a time, which gives
+		// back the single-document atomicity MongoDB guarantees.
+		opts.SetMaxPoolSize(1)
+	}
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		db.stop()

@@ -3,6 +3,8 @@ package mongodb_test
 import (
 	"context"
 	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -108,5 +110,58 @@ func TestAServerThatIsDownIsReportedAsUnavailable(t *testing.T) {
 	}
 	if problem.KindOf(classified) != problem.KindUnavailable {
 		t.Fatalf("want unavailable kind, got %v (%T)", classified, err)
+	}
+}
+
+// FerretDB v1 loses concurrent updates to one document unless commands are
+// serialised (see Open); these two hold the driver set-up to that.
+func TestFiftyConcurrentIncrementsAddFifty(t *testing.T) {
+	db := mongodbtest.MustOpen(t)
+	ctx := context.Background()
+	c := db.Database.Collection("counters")
+	if _, err := c.InsertOne(ctx, bson.M{"_id": "k", "n": 0}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.UpdateOne(ctx, bson.M{"_id": "k"}, bson.M{"$inc": bson.M{"n": 1}}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	var got struct{ N int }
+	if err := c.FindOne(ctx, bson.M{"_id": "k"}).Decode(&got); err != nil || got.N != 50 {
+		t.Fatalf("n = %d (%v), want 50", got.N, err)
+	}
+}
+
+func TestConditionalDecrementsNeverSellMoreThanTheStock(t *testing.T) {
+	db := mongodbtest.MustOpen(t)
+	ctx := context.Background()
+	c := db.Database.Collection("stock")
+	if _, err := c.InsertOne(ctx, bson.M{"_id": "w", "stock": 10}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var sold atomic.Int64
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := c.UpdateOne(ctx, bson.M{"_id": "w", "stock": bson.M{"$gte": 1}}, bson.M{"$inc": bson.M{"stock": -1}})
+			if err == nil && r.ModifiedCount == 1 {
+				sold.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	var got struct{ Stock int }
+	_ = c.FindOne(ctx, bson.M{"_id": "w"}).Decode(&got)
+	if sold.Load() != 10 || got.Stock != 0 {
+		t.Fatalf("sold %d, stock left %d; want 10 sold and 0 left", sold.Load(), got.Stock)
 	}
 }

@@ -1,0 +1,102 @@
+package meili
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"guildhall/internal/platform/search"
+)
+
+// filterExpr renders filters in Meilisearch's filter syntax. Every condition
+// is AND-ed at the top level, so no parentheses are needed.
+func filterExpr(filters []search.Filter) (string, error) {
+	var conds []string
+	for _, f := range filters {
+		if len(f.Values) == 0 && f.Min == nil && f.Max == nil {
+			return "", fmt.Errorf("filter %s: no values and no range", f.Field)
+		}
+		if len(f.Values) > 0 {
+			lits := make([]string, len(f.Values))
+			for i, v := range f.Values {
+				lit, err := literal(v)
+				if err != nil {
+					return "", fmt.Errorf("filter %s: %w", f.Field, err)
+				}
+				lits[i] = lit
+			}
+			if len(lits) == 1 {
+				conds = append(conds, f.Field+" = "+lits[0])
+			} else {
+				conds = append(conds, f.Field+" IN ["+strings.Join(lits, ", ")+"]")
+			}
+		}
+		if f.Min != nil {
+			conds = append(conds, f.Field+" >= "+number(*f.Min))
+		}
+		if f.Max != nil {
+			conds = append(conds, f.Field+" <= "+number(*f.Max))
+		}
+	}
+	return strings.Join(conds, " AND "), nil
+}
+
+func literal(v any) (string, error) {
+	switch v := v.(type) {
+	case string:
+		return quote(v)
+	case bool:
+		return strconv.FormatBool(v), nil
+	}
+	if n, ok := search.Number(v); ok {
+		return number(n), nil
+	}
+	return "", fmt.Errorf("unsupported value %v (%T)", v, v)
+}
+
+func number(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// quote wraps s in quotes Meilisearch's filter parser reads back as s. The
+// parser only unescapes the quote character itself, and a backslash hides
+// the character after it, so some strings (one ending in a backslash) fit
+// neither quote; those are refused rather than silently matching something
+// else.
+func quote(s string) (string, error) {
+	for _, q := range []byte{'"', '\''} {
+		lit := string(q) + strings.ReplaceAll(s, string(q), `\`+string(q)) + string(q)
+		if got, ok := unquote(lit); ok && got == s {
+			return lit, nil
+		}
+	}
+	return "", fmt.Errorf("value %q cannot be quoted for a Meilisearch filter", s)
+}
+
+// unquote reads a quoted literal the way Meilisearch's filter-parser
+// (value.rs, quoted_by) does; ok is false unless the literal ends exactly at
+// its closing quote.
+func unquote(lit string) (string, bool) {
+	if len(lit) < 2 {
+		return "", false
+	}
+	q, body := lit[0], lit[1:]
+	escaped := false
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case q:
+			if i != len(body)-1 {
+				return "", false
+			}
+			out := body[:i]
+			if escaped {
+				out = strings.ReplaceAll(out, `\`+string(q), string(q))
+			}
+			return out, true
+		case '\\':
+			if i+1 < len(body) {
+				i++
+				escaped = escaped || body[i] == q
+			}
+		}
+	}
+	return "", false
+}
