@@ -2,6 +2,7 @@ package meili
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -38,11 +39,11 @@ func decodeID(s string) (string, error) {
 		if i+2 >= len(s) {
 			return "", fmt.Errorf("bad encoded id %q", s)
 		}
-		var c byte
-		if _, err := fmt.Sscanf(s[i+1:i+3], "%02X", &c); err != nil {
+		c, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+		if err != nil {
 			return "", fmt.Errorf("bad encoded id %q: %w", s, err)
 		}
-		out = append(out, c)
+		out = append(out, byte(c))
 		i += 2
 	}
 	return string(out), nil
