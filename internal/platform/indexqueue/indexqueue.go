@@ -28,7 +28,7 @@ const Collection = "index_queue"
 // Loader reads the current searchable form of one document from MongoDB.
 // ok is false when the document is gone or must not be searchable (a draft,
 // something private): the worker then removes it from the index.
-type Loader func(ctx context.Context, id string) (doc search.Document, ok bool, err error)
+type Loader = func(ctx context.Context, id string) (doc search.Document, ok bool, err error)
 
 // Options tune the queue; zero values take the defaults.
 type Options struct {

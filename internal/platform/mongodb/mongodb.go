@@ -96,8 +96,9 @@ func startFerretDB(dataDir string, logger *slog.Logger) (uri string, stop func()
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", nil, fmt.Errorf("start embedded ferretdb: %w", err)
 	}
-	// FerretDB logs every connection at info; only its warnings matter here.
-	quiet := slog.New(levelFilter{Handler: logger.Handler(), min: slog.LevelWarn}).With("component", "ferretdb")
+	// FerretDB logs every connection at info and dumps refused commands (the
+	// driver's endSessions) at warn; only its errors matter here.
+	quiet := slog.New(levelFilter{Handler: logger.Handler(), min: slog.LevelError}).With("component", "ferretdb")
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:   "sqlite",

@@ -1,0 +1,105 @@
+// Command guildhall runs the Guildhall marketplace.
+//
+//	guildhall serve     run the web app (the default)
+//	guildhall version   print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"guildhall/internal/app"
+	"guildhall/internal/config"
+	"guildhall/internal/logging"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "guildhall:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, getenv, stderr)
+	case "version":
+		_, err := fmt.Fprintln(stdout, "guildhall (development build)")
+		return err
+	case "help", "-h", "--help":
+		_, err := fmt.Fprintln(stdout, "usage: guildhall [serve|version]\nConfiguration comes from GUILDHALL_* environment variables; see README.md.")
+		return err
+	}
+	return fmt.Errorf("unknown command %q (try: guildhall help)", cmd)
+}
+
+// serve runs until ctx ends, then drains requests, stops the workers,
+// flushes the index and stops the database, in that order.
+func serve(ctx context.Context, getenv func(string) string, logOut io.Writer) error {
+	started := time.Now()
+	cfg, err := config.Parse(getenv)
+	if err != nil {
+		return err
+	}
+	logger := logging.New(logOut, cfg.LogLevel)
+	logger.Info("starting guildhall", cfg.Masked()...)
+
+	a, err := app.Open(ctx, cfg, logger, app.Options{})
+	if err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		_ = a.Close(context.Background())
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var workers sync.WaitGroup
+	workers.Add(1)
+	go func() { defer workers.Done(); a.RunWorkers(workCtx) }()
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.Info("listening", "addr", ln.Addr().String(), "startup_ms", time.Since(started).Milliseconds())
+
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down")
+	case err = <-serveErr:
+		logger.Error("server stopped", "err", err)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if serr := srv.Shutdown(shutdownCtx); serr != nil {
+		logger.Error("drain requests", "err", serr)
+	}
+	stopWork()
+	workers.Wait()
+	if cerr := a.Close(shutdownCtx); cerr != nil {
+		logger.Error("close backing services", "err", cerr)
+		return cerr
+	}
+	logger.Info("stopped")
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,177 @@
+// Package account is sign-up, sign-in, sessions and the user's own settings.
+// Users are found by _id; handles and emails are unique through alias
+// documents keyed by them, so a lookup by either is one read by _id.
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/hex"
+	"log/slog"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"guildhall/internal/platform/search"
+)
+
+// Collections owned by this feature.
+const (
+	UsersCollection    = "users"
+	HandlesCollection  = "handles"
+	LoginsCollection   = "logins"
+	SessionsCollection = "sessions"
+	MediaCollection    = "media" // read only, to check an avatar exists
+)
+
+// SearchKind is the search index of public profiles.
+const SearchKind = "users"
+
+// SearchSchema declares the users index.
+var SearchSchema = search.Schema{
+	Kind:         SearchKind,
+	Searchable:   []string{"handle", "display_name", "bio"},
+	Filterable:   []string{"roles"},
+	Sortable:     []string{"created_at"},
+	RankingRules: []string{"words", "typo", "proximity", "attribute", "sort", "exactness"},
+}
+
+// Roles a user may hold besides being a member.
+const (
+	RoleCurator = "curator"
+	RoleAdmin   = "admin"
+)
+
+// Locales a user may choose; empty means "as the browser asks".
+var Locales = []string{"en", "zh-CN"}
+
+// User is a person with an account.
+type User struct {
+	ID            string    `bson:"_id"`
+	Handle        string    `bson:"handle"`
+	Email         string    `bson:"email"`
+	DisplayName   string    `bson:"display_name"`
+	Bio           string    `bson:"bio"`
+	AvatarMediaID string    `bson:"avatar_media_id,omitempty"`
+	Locale        string    `bson:"locale,omitempty"`
+	Roles         []string  `bson:"roles,omitempty"`
+	CreatedAt     time.Time `bson:"created_at"`
+	UpdatedAt     time.Time `bson:"updated_at"`
+}
+
+// HasRole reports whether u holds role.
+func (u *User) HasRole(role string) bool {
+	for _, r := range u.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+func (u *User) searchDocument() search.Document {
+	return search.Document{
+		"id": u.ID, "handle": u.Handle, "display_name": u.DisplayName, "bio": u.Bio,
+		"roles": append([]string{}, u.Roles...), "created_at": u.CreatedAt.Unix(),
+	}
+}
+
+// Indexer runs a searchable write under a durable index intent.
+type Indexer interface {
+	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
+	Register(kind string, load func(ctx context.Context, id string) (search.Document, bool, error))
+}
+
+// Limiter counts attempts per key.
+type Limiter interface {
+	Allow(ctx context.Context, key string, limit int, window time.Duration) error
+}
+
+// Limits are the rate limits this feature enforces.
+type Limits struct {
+	SignInPerIP, SignInPerAccount, SignUpPerIP Rate
+}
+
+// Rate is limit events per window.
+type Rate struct {
+	Limit  int
+	Window time.Duration
+}
+
+// Options configure the service.
+type Options struct {
+	Argon2        Argon2Params
+	SessionMaxAge time.Duration
+	Limits        Limits
+	Logger        *slog.Logger
+}
+
+// Service implements accounts.
+type Service struct {
+	users, handles, logins, sessions, media *mongo.Collection
+	index                                   Indexer
+	limiter                                 Limiter
+	opt                                     Options
+	now                                     func() time.Time
+	dummyHash                               string
+}
+
+// New returns the account service on db.
+func New(db *mongo.Database, index Indexer, limiter Limiter, o Options) *Service {
+	if o.Argon2 == (Argon2Params{}) {
+		o.Argon2 = DefaultArgon2
+	}
+	if o.SessionMaxAge <= 0 {
+		o.SessionMaxAge = 30 * 24 * time.Hour
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	s := &Service{
+		users: db.Collection(UsersCollection), handles: db.Collection(HandlesCollection),
+		logins: db.Collection(LoginsCollection), sessions: db.Collection(SessionsCollection),
+		media: db.Collection(MediaCollection),
+		index: index, limiter: limiter, opt: o, now: time.Now,
+	}
+	// Sign-in for an unknown email verifies against this hash, so the answer
+	// takes as long as for a known one and does not reveal which emails exist.
+	s.dummyHash, _ = hashPassword("not a real password", o.Argon2)
+	index.Register(SearchKind, s.loadSearchDocument)
+	return s
+}
+
+func (s *Service) loadSearchDocument(ctx context.Context, id string) (search.Document, bool, error) {
+	u, err := s.userByID(ctx, id)
+	if err != nil {
+		if isNotFound(err) {
+			return nil, false, nil
+		}
+		return nil, false, err
+	}
+	return u.searchDocument(), true, nil
+}
+
+// newID returns a random, URL-safe, lower-case id.
+func newID() string {
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// newToken returns a session token and the hash stored as its _id: a leaked
+// sessions collection does not hand out working tokens.
+func newToken() (token, hash string) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,114 @@
+package account
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"guildhall/internal/platform/mongodb"
+	"guildhall/internal/platform/search"
+	"guildhall/internal/problem"
+)
+
+// ProfileChange is a partial update of the user's own settings; nil fields
+// stay as they are.
+type ProfileChange struct {
+	DisplayName   *string `json:"display_name" form:"display_name"`
+	Bio           *string `json:"bio" form:"bio"`
+	AvatarMediaID *string `json:"avatar_media_id" form:"avatar_media_id"`
+	Locale        *string `json:"locale" form:"locale"`
+}
+
+// ByHandle returns the user with handle, by its alias document.
+func (s *Service) ByHandle(ctx context.Context, handle string) (*User, error) {
+	handle = NormaliseHandle(handle)
+	if !handlePattern.MatchString(handle) {
+		return nil, problem.NotFound("user")
+	}
+	var alias struct {
+		UserID string `bson:"user_id"`
+	}
+	if err := s.handles.FindOne(ctx, bson.M{"_id": handle}).Decode(&alias); err != nil {
+		if isNotFound(err) {
+			return nil, problem.NotFound("user")
+		}
+		return nil, mongodb.Classify("read handle "+handle, err)
+	}
+	u, err := s.userByID(ctx, alias.UserID)
+	if isNotFound(err) {
+		return nil, problem.NotFound("user")
+	}
+	return u, err
+}
+
+// UpdateProfile applies change to the user's own profile.
+func (s *Service) UpdateProfile(ctx context.Context, u *User, change ProfileChange) (*User, error) {
+	fields := map[string]string{}
+	set := bson.M{}
+	if change.DisplayName != nil {
+		v := strings.TrimSpace(*change.DisplayName)
+		checkText("display_name", v, 1, 50, fields)
+		set["display_name"] = v
+	}
+	if change.Bio != nil {
+		v := strings.TrimSpace(*change.Bio)
+		checkText("bio", v, 0, 500, fields)
+		set["bio"] = v
+	}
+	if change.Locale != nil {
+		if *change.Locale != "" && !validLocale(*change.Locale) {
+			fields["locale"] = "locale_unknown"
+		}
+		set["locale"] = *change.Locale
+	}
+	if change.AvatarMediaID != nil {
+		v := strings.TrimSpace(*change.AvatarMediaID)
+		if v != "" {
+			if err := s.checkMediaOwner(ctx, v, u.ID); err != nil {
+				fields["avatar_media_id"] = err.Error()
+			}
+		}
+		set["avatar_media_id"] = v
+	}
+	if len(fields) > 0 {
+		return nil, problem.Invalid(fields)
+	}
+	if len(set) == 0 {
+		return u, nil
+	}
+	set["updated_at"] = s.now().UTC().Truncate(time.Millisecond)
+	var updated User
+	err := s.index.Write(ctx, SearchKind, u.ID, func(ctx context.Context) (search.Document, error) {
+		err := s.users.FindOneAndUpdate(ctx, bson.M{"_id": u.ID}, bson.M{"$set": set},
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&updated)
+		if err != nil {
+			return nil, mongodb.Classify("update user "+u.ID, err)
+		}
+		return updated.searchDocument(), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &updated, nil
+}
+
+type mediaError string
+
+func (e mediaError) Error() string { return string(e) }
+
+// checkMediaOwner accepts only an image this user uploaded.
+func (s *Service) checkMediaOwner(ctx context.Context, id, userID string) error {
+	var m struct {
+		OwnerID string `bson:"owner_id"`
+	}
+	if err := s.media.FindOne(ctx, bson.M{"_id": id}).Decode(&m); err != nil {
+		return mediaError("media_unknown")
+	}
+	if m.OwnerID != userID {
+		return mediaError("media_unknown")
+	}
+	return nil
+}

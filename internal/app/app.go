@@ -1,0 +1,196 @@
+// Package app is the composition root: it opens the backing services the
+// configuration names (or their embedded defaults), builds the features on
+// them and the HTTP server on the features. cmd/guildhall and the test rig
+// both start Guildhall through it, so tests run the wiring users run.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"guildhall/internal/account"
+	"guildhall/internal/config"
+	"guildhall/internal/platform/blob"
+	fsblob "guildhall/internal/platform/blob/fs"
+	s3blob "guildhall/internal/platform/blob/s3"
+	"guildhall/internal/platform/indexqueue"
+	"guildhall/internal/platform/mongodb"
+	"guildhall/internal/platform/search"
+	blevesearch "guildhall/internal/platform/search/bleve"
+	"guildhall/internal/platform/search/meili"
+	"guildhall/internal/ratelimit"
+	"guildhall/internal/server"
+)
+
+// Options are knobs for tests and tools that are not user configuration.
+type Options struct {
+	Argon2 account.Argon2Params // zero: the production default
+}
+
+// App is a running Guildhall.
+type App struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	DB       *mongodb.DB
+	Index    search.Index
+	Blob     blob.Store
+	Queue    *indexqueue.Queue
+	Limiter  *ratelimit.Limiter
+	Accounts *account.Service
+	Registry *prometheus.Registry
+	Handler  *echo.Echo
+
+	schemas  []search.Schema
+	schemaMu sync.Mutex
+	ready    bool // every schema declared in the index
+}
+
+// Open starts everything cfg names. On error, what was opened is closed.
+func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options) (_ *App, err error) {
+	a := &App{Config: cfg, Logger: logger, Registry: prometheus.NewRegistry()}
+	defer func() {
+		if err != nil {
+			_ = a.Close(context.Background())
+		}
+	}()
+	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mongoCommands := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "guildhall_mongo_commands_total", Help: "MongoDB commands sent, by command name.",
+	}, []string{"command"})
+	a.Registry.MustRegister(mongoCommands)
+
+	a.DB, err = mongodb.Open(ctx, mongodb.Options{
+		URI: cfg.MongoURI, Database: cfg.MongoDB, DataDir: cfg.DataDir, Timeout: cfg.ServiceTimeout,
+		Logger: logger, OnCommand: func(name string) { mongoCommands.WithLabelValues(name).Inc() },
+	})
+	if err != nil {
+		return nil, err
+	}
+	if a.Index, err = openIndex(cfg); err != nil {
+		return nil, err
+	}
+	if a.Blob, err = openBlob(cfg); err != nil {
+		return nil, err
+	}
+	a.Queue = indexqueue.New(a.DB.Database, a.Index, indexqueue.Options{Logger: logger})
+	a.Limiter = ratelimit.New(a.DB.Database, cfg.RateLimit)
+	a.Accounts = account.New(a.DB.Database, a.Queue, a.Limiter, account.Options{
+		Argon2: o.Argon2, Logger: logger,
+		Limits: account.Limits{
+			SignInPerIP:      account.Rate(cfg.SignInPerIP),
+			SignInPerAccount: account.Rate(cfg.SignInPerUser),
+			SignUpPerIP:      account.Rate(cfg.SignUpPerIP),
+		},
+	})
+	a.schemas = []search.Schema{account.SearchSchema}
+	if err := a.ensureSchemas(ctx); err != nil {
+		// Search may come up after us; writes queue intents meanwhile and
+		// the worker keeps trying to declare the schemas.
+		logger.WarnContext(ctx, "search index not ready at start", "err", err)
+	}
+	a.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "guildhall_index_queue_depth", Help: "Search index intents not yet applied.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		n, err := a.Queue.Depth(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
+	a.Handler, err = server.New(server.Deps{
+		Config: cfg, Logger: logger, Accounts: a.Accounts, Registry: a.Registry,
+		Checks: []server.Check{
+			{Name: "mongodb", Ping: a.DB.Ping},
+			{Name: "search", Ping: a.Index.Ping},
+			{Name: "storage", Ping: a.Blob.Ping},
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func openIndex(cfg config.Config) (search.Index, error) {
+	if cfg.MeiliURL != "" {
+		return meili.New(cfg.MeiliURL, cfg.MeiliKey, meili.WithTimeout(cfg.ServiceTimeout))
+	}
+	return blevesearch.Open(filepath.Join(cfg.DataDir, "search"))
+}
+
+func openBlob(cfg config.Config) (blob.Store, error) {
+	if cfg.S3Endpoint != "" {
+		// Open does not dial: S3 may be down now and up later; /readyz tells.
+		return s3blob.Open(s3blob.Config{Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket,
+			AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Region: cfg.S3Region, UseTLS: cfg.S3TLS})
+	}
+	return fsblob.New(filepath.Join(cfg.DataDir, "blobs"), "/media")
+}
+
+func (a *App) ensureSchemas(ctx context.Context) error {
+	a.schemaMu.Lock()
+	defer a.schemaMu.Unlock()
+	if a.ready {
+		return nil
+	}
+	for _, s := range a.schemas {
+		if err := a.Index.EnsureSchema(ctx, s); err != nil {
+			return fmt.Errorf("declare search schema %s: %w", s.Kind, err)
+		}
+	}
+	if s3, ok := a.Blob.(*s3blob.Store); ok {
+		if err := s3.EnsureBucket(ctx); err != nil {
+			return fmt.Errorf("create bucket: %w", err)
+		}
+	}
+	a.ready = true
+	return nil
+}
+
+// RunWorkers runs the background jobs until ctx ends: the index queue
+// worker, the rate-limit sweeper, and the schema declaration if search was
+// down at start.
+func (a *App) RunWorkers(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { defer wg.Done(); a.Queue.Run(ctx) }()
+	go func() { defer wg.Done(); a.Limiter.Run(ctx, 10*time.Minute, a.Logger) }()
+	go func() {
+		defer wg.Done()
+		for wait := time.Second; ; wait = min(wait*2, time.Minute) {
+			if err := a.ensureSchemas(ctx); err == nil || ctx.Err() != nil {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+		}
+	}()
+	wg.Wait()
+}
+
+// Close flushes and closes the index, then the database (stopping embedded
+// FerretDB). It is safe on a partly opened App.
+func (a *App) Close(ctx context.Context) error {
+	var errs []error
+	if a.Index != nil {
+		errs = append(errs, a.Index.Close())
+	}
+	if a.DB != nil {
+		errs = append(errs, a.DB.Close(ctx))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,132 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"guildhall/internal/account"
+	"guildhall/internal/problem"
+)
+
+type homePage struct{ Page }
+
+func (s *Server) homePage(c echo.Context) error {
+	return s.render(c, http.StatusOK, "home", &homePage{Page: s.page(c, "")})
+}
+
+type signUpPage struct {
+	fieldsPage
+	Form account.SignUp
+}
+
+func (s *Server) signUpPage(c echo.Context) error {
+	return s.render(c, http.StatusOK, "signup", &signUpPage{fieldsPage: fieldsPage{Page: s.page(c, "signup_title")}})
+}
+
+func (s *Server) signUpSubmit(c echo.Context) error {
+	var in account.SignUp
+	if err := c.Bind(&in); err != nil {
+		return problem.Malformed("The form could not be read.", "")
+	}
+	in.Locale = language(c)
+	u, token, err := s.accounts.SignUp(c.Request().Context(), in, c.RealIP())
+	if err != nil {
+		return s.formFailed(c, err, "signup", &signUpPage{fieldsPage: fieldsPage{Page: s.page(c, "signup_title")}, Form: in})
+	}
+	s.setSessionCookie(c, token)
+	_ = u
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+type signInPage struct {
+	fieldsPage
+	Form account.Credentials
+	Next string
+}
+
+func (s *Server) signInPage(c echo.Context) error {
+	return s.render(c, http.StatusOK, "signin", &signInPage{fieldsPage: fieldsPage{Page: s.page(c, "signin_title")}, Next: safeNext(c.QueryParam("next"))})
+}
+
+func (s *Server) signInSubmit(c echo.Context) error {
+	var in account.Credentials
+	if err := c.Bind(&in); err != nil {
+		return problem.Malformed("The form could not be read.", "")
+	}
+	next := safeNext(c.FormValue("next"))
+	_, token, err := s.accounts.SignIn(c.Request().Context(), in, c.RealIP())
+	if err != nil {
+		return s.formFailed(c, err, "signin", &signInPage{fieldsPage: fieldsPage{Page: s.page(c, "signin_title")}, Form: in, Next: next})
+	}
+	s.setSessionCookie(c, token)
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) signOutSubmit(c echo.Context) error {
+	token, _ := c.Get(keyToken).(string)
+	if err := s.accounts.SignOut(c.Request().Context(), token); err != nil {
+		return err
+	}
+	s.clearSessionCookie(c)
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+type settingsPage struct {
+	fieldsPage
+	DisplayName, Bio, Locale string
+	Saved                    bool
+}
+
+func (s *Server) settingsPage(c echo.Context) error {
+	u := currentUser(c)
+	return s.render(c, http.StatusOK, "settings", &settingsPage{fieldsPage: fieldsPage{Page: s.page(c, "settings_title")},
+		DisplayName: u.DisplayName, Bio: u.Bio, Locale: u.Locale, Saved: c.QueryParam("saved") == "1"})
+}
+
+func (s *Server) settingsSubmit(c echo.Context) error {
+	name, bio, locale := c.FormValue("display_name"), c.FormValue("bio"), c.FormValue("locale")
+	_, err := s.accounts.UpdateProfile(c.Request().Context(), currentUser(c),
+		account.ProfileChange{DisplayName: &name, Bio: &bio, Locale: &locale})
+	if err != nil {
+		return s.formFailed(c, err, "settings", &settingsPage{fieldsPage: fieldsPage{Page: s.page(c, "settings_title")},
+			DisplayName: name, Bio: bio, Locale: locale})
+	}
+	return c.Redirect(http.StatusSeeOther, "/settings?saved=1")
+}
+
+// formPage is a page whose form can show field errors in place.
+type formPage interface{ form() *fieldsPage }
+
+func (p *fieldsPage) form() *fieldsPage { return p }
+
+// formFailed shows field errors, a taken value or a rate limit on the form
+// itself; anything else goes to the error handler.
+func (s *Server) formFailed(c echo.Context, err error, name string, page formPage) error {
+	p, ok := problem.As(err)
+	if !ok {
+		return err
+	}
+	status := statusOf[p.Kind]
+	switch p.Kind {
+	case problem.KindInvalid, problem.KindConflict:
+		page.form().Errors = p.Fields
+	case problem.KindUnauthorized:
+		page.form().FormError = p.Message
+	case problem.KindTooMany:
+		c.Response().Header().Set("Retry-After", retryAfterSeconds(p.RetryAfter))
+		page.form().FormError = "rate_limited"
+	default:
+		return err
+	}
+	return s.render(c, status, name, page)
+}
+
+// safeNext keeps redirects after sign-in on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,71 @@
+// Package server is the HTTP edge: Echo wiring, middleware, and the page and
+// API handlers. Handlers parse the request, call one feature method and
+// render; errors go back to Echo and one handler turns them into responses.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"guildhall/internal/account"
+	"guildhall/internal/config"
+	"guildhall/internal/i18n"
+)
+
+// Check is one backing service /readyz asks.
+type Check struct {
+	Name string
+	Ping func(ctx context.Context) error
+}
+
+// Deps is everything the HTTP layer needs, wired by the caller.
+type Deps struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	Accounts *account.Service
+	Checks   []Check
+	Registry *prometheus.Registry
+}
+
+// Server holds what handlers share.
+type Server struct {
+	cfg      config.Config
+	log      *slog.Logger
+	accounts *account.Service
+	checks   []Check
+	registry *prometheus.Registry
+	catalog  *i18n.Catalog
+	views    *views
+	metrics  *httpMetrics
+}
+
+// New builds the Echo app with every route.
+func New(d Deps) (*echo.Echo, error) {
+	catalog, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	v, err := loadViews(catalog)
+	if err != nil {
+		return nil, err
+	}
+	m, err := newHTTPMetrics(d.Registry)
+	if err != nil {
+		return nil, fmt.Errorf("register http metrics: %w", err)
+	}
+	s := &Server{cfg: d.Config, log: d.Logger, accounts: d.Accounts, checks: d.Checks,
+		registry: d.Registry, catalog: catalog, views: v, metrics: m}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.Server.ReadHeaderTimeout = 10 * time.Second
+	e.Server.IdleTimeout = 2 * time.Minute
+	s.routes(e)
+	return e, nil
+}
