@@ -83,21 +83,21 @@ func (c *Catalog) Has(key string) bool {
 // browser's Accept-Language, then English.
 func Negotiate(userSetting, query, acceptLanguage string) string {
 	for _, v := range []string{userSetting, query} {
-		if l := match(v); l != "" {
+		if l := Match(v); l != "" {
 			return l
 		}
 	}
 	for _, part := range strings.Split(acceptLanguage, ",") {
 		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if l := match(tag); l != "" {
+		if l := Match(tag); l != "" {
 			return l
 		}
 	}
 	return Supported[0]
 }
 
-// match maps a language tag to a supported language: any Chinese → zh-CN.
-func match(tag string) string {
+// Match maps a language tag to a supported language: any Chinese → zh-CN.
+func Match(tag string) string {
 	t := strings.ToLower(strings.TrimSpace(tag))
 	switch {
 	case t == "":

@@ -219,7 +219,7 @@ func (s *Server) negotiateLanguage(next echo.HandlerFunc) echo.HandlerFunc {
 		// A visitor's ?lang= choice is remembered in a cookie, so it holds
 		// on the next page; the browser's languages come after it.
 		chosen := c.QueryParam("lang")
-		if l := i18n.Negotiate("", chosen, ""); chosen != "" && l != "" {
+		if l := i18n.Match(chosen); l != "" {
 			c.SetCookie(&http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 				Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
 		} else if ck, err := c.Cookie(langCookie); err == nil {
