@@ -14,7 +14,10 @@ import (
 	"strings"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"guildhall/internal/platform/mongodb"
 
 	"guildhall/internal/platform/search"
 )
@@ -175,3 +178,6 @@ func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
+
+// Indexes expire sessions on MongoDB; Authenticate checks expiry anyway.
+var Indexes = []mongodb.Index{{Collection: SessionsCollection, Keys: bson.D{{Key: "expires_at", Value: 1}}, TTL: true}}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -73,6 +74,9 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		Logger: logger, OnCommand: func(name string) { mongoCommands.WithLabelValues(name).Inc() },
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := a.DB.EnsureIndexes(ctx, slices.Concat(account.Indexes, indexqueue.Indexes, ratelimit.Indexes)); err != nil {
 		return nil, err
 	}
 	if a.Index, err = openIndex(cfg); err != nil {

@@ -86,3 +86,6 @@ func (l *Limiter) Run(ctx context.Context, interval time.Duration, logger *slog.
 		}
 	}
 }
+
+// Indexes expire finished windows on MongoDB; Sweep does it on FerretDB.
+var Indexes = []mongodb.Index{{Collection: Collection, Keys: bson.D{{Key: "expires_at", Value: 1}}, TTL: true}}

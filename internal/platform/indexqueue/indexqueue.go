@@ -217,3 +217,6 @@ func newToken() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Indexes lets the worker find old intents without reading them all.
+var Indexes = []mongodb.Index{{Collection: Collection, Keys: bson.D{{Key: "at", Value: 1}}}}

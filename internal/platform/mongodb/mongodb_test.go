@@ -165,3 +165,24 @@ func TestConditionalDecrementsNeverSellMoreThanTheStock(t *testing.T) {
 		t.Fatalf("sold %d, stock left %d; want 10 sold and 0 left", sold.Load(), got.Stock)
 	}
 }
+
+func TestIndexesAreCreatedOnceAndTTLIsSkippedOnFerretDB(t *testing.T) {
+	db := mongodbtest.MustOpen(t)
+	ctx := context.Background()
+	ixs := []mongodb.Index{
+		{Collection: "sessions", Keys: bson.D{{Key: "expires_at", Value: 1}}, TTL: true},
+		{Collection: "queue", Keys: bson.D{{Key: "at", Value: 1}}},
+	}
+	for range 2 {
+		if err := db.EnsureIndexes(ctx, ixs); err != nil {
+			t.Fatalf("ensure indexes: %v", err)
+		}
+	}
+	specs, err := db.Database.Collection("queue").Indexes().ListSpecifications(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(specs) != 2 { // _id and at
+		t.Fatalf("want 2 indexes on queue, got %d", len(specs))
+	}
+}

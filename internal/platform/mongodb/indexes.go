@@ -1,0 +1,39 @@
+package mongodb
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Index is a secondary index a feature declares. Lookups go by _id; these
+// serve the few operational scans (queues, expiry sweeps) and let MongoDB
+// expire documents on its own.
+type Index struct {
+	Collection string
+	Keys       bson.D
+	// TTL makes MongoDB delete a document ExpireAfter past the time in the
+	// (single) key field. Embedded FerretDB refuses TTL indexes, so there
+	// the index is plain and the feature checks the time itself.
+	TTL         bool
+	ExpireAfter time.Duration
+}
+
+// EnsureIndexes creates the indexes; creating an existing one is a no-op.
+func (db *DB) EnsureIndexes(ctx context.Context, indexes []Index) error {
+	for _, ix := range indexes {
+		opts := options.Index()
+		if ix.TTL && !db.Embedded {
+			opts.SetExpireAfterSeconds(int32(ix.ExpireAfter.Seconds()))
+		}
+		_, err := db.Database.Collection(ix.Collection).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.Keys, Options: opts})
+		if err != nil {
+			return Classify(fmt.Sprintf("create index on %s %v", ix.Collection, ix.Keys), err)
+		}
+	}
+	return nil
+}
