@@ -7,10 +7,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"os"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"guildhall/internal/platform/mongodb"
 )
@@ -47,7 +50,8 @@ func MustOpenWith(tb testing.TB, onCommand func(string)) *mongodb.DB {
 		if !db.Embedded {
 			_ = db.Database.Drop(ctx)
 		}
-		if err := db.Close(ctx); err != nil {
+		// A test may have disconnected on purpose to play an outage.
+		if err := db.Close(ctx); err != nil && !errors.Is(err, mongo.ErrClientDisconnected) {
 			tb.Errorf("close test database: %v", err)
 		}
 	})
