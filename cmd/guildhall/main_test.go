@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// serveUntilStopped starts `guildhall serve`, waits for /readyz, runs fn,
+// then stops it as SIGTERM would and returns what run returned.
+func serveUntilStopped(t *testing.T, env map[string]string, fn func(base string)) (error, string) {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, logs) }()
+	base := "http://" + env["GUILDHALL_ADDR"]
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r, err := http.Get(base + "/readyz")
+		if err == nil {
+			r.Body.Close()
+			if r.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited early: %v\n%s", err, logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready after 30s:\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling a server that is starting
+	}
+	fn(base)
+	stop()
+	select {
+	case err := <-done:
+		return err, logs.String()
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not stop within 30s:\n%s", logs.String())
+	}
+	return nil, ""
+}
+
+func TestServeStopsCleanlyAndFindsItsDataAgainOnTheNextStart(t *testing.T) {
+	env := map[string]string{
+		"GUILDHALL_DATA_DIR":  t.TempDir(),
+		"GUILDHALL_ADDR":      freeAddr(t),
+		"GUILDHALL_MEILI_KEY": "dev-only-not-a-real-key",
+	}
+	err, logs := serveUntilStopped(t, env, func(base string) {
+		body := `{"email":"keep@example.com","password":"a long enough password","handle":"keeper","display_name":"Keeper"}`
+		r, err := http.Post(base+"/api/v1/auth/signup", "application/json", strings.NewReader(body))
+		if err != nil || r.StatusCode != http.StatusCreated {
+			t.Fatalf("sign up: %v %v", r, err)
+		}
+		r.Body.Close()
+	})
+	if err != nil {
+		t.Fatalf("serve returned %v after a stop, want nil", err)
+	}
+	for _, want := range []string{`"msg":"starting guildhall"`, `"msg":"stopped"`, `"mongo":"embedded FerretDB"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %s", want)
+		}
+	}
+	if strings.Contains(logs, "dev-only-not-a-real-key") {
+		t.Error("the log shows a secret")
+	}
+	env["GUILDHALL_ADDR"] = freeAddr(t)
+	err, _ = serveUntilStopped(t, env, func(base string) {
+		r, err := http.Get(base + "/api/v1/users/keeper")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		var out struct{ User struct{ Handle string } }
+		_ = json.NewDecoder(r.Body).Decode(&out)
+		if r.StatusCode != http.StatusOK || out.User.Handle != "keeper" {
+			t.Fatalf("after restart: %d %+v", r.StatusCode, out)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestABadSettingIsNamedAndNothingStarts(t *testing.T) {
+	err := run(context.Background(), []string{"serve"}, func(k string) string {
+		return map[string]string{"GUILDHALL_REQUEST_TIMEOUT": "soon"}[k]
+	}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "GUILDHALL_REQUEST_TIMEOUT") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestAnUnknownCommandIsRefused(t *testing.T) {
+	err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q", "frobnicate")) {
+		t.Fatalf("got %v", err)
+	}
+}

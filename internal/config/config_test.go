@@ -1,0 +1,76 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestNothingSetRunsEverythingEmbeddedUnderData(t *testing.T) {
+	c, err := Parse(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DataDir != "./data" || c.MongoURI != "" || c.MeiliURL != "" || c.S3Endpoint != "" || !c.RateLimit {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if c.SecureCookies() {
+		t.Error("http://localhost must not demand Secure cookies")
+	}
+}
+
+func TestSecretsNeverReachTheLog(t *testing.T) {
+	c, err := Parse(env(map[string]string{
+		"GUILDHALL_MONGO_URI":     "mongodb://app:hunter2@db:27017/?replicaSet=rs0",
+		"GUILDHALL_MEILI_URL":     "http://meili:7700",
+		"GUILDHALL_MEILI_KEY":     "meili-secret",
+		"GUILDHALL_S3_ENDPOINT":   "minio:9000",
+		"GUILDHALL_S3_ACCESS_KEY": "access",
+		"GUILDHALL_S3_SECRET_KEY": "s3-secret",
+		"GUILDHALL_BASE_URL":      "https://guildhall.example",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := fmt.Sprint(c.Masked()...)
+	for _, secret := range []string{"hunter2", "meili-secret", "s3-secret"} {
+		if strings.Contains(logged, secret) {
+			t.Errorf("the log shows %q: %s", secret, logged)
+		}
+	}
+	if !strings.Contains(logged, "db:27017") || !c.SecureCookies() {
+		t.Errorf("want the host logged and Secure cookies on https: %s", logged)
+	}
+}
+
+func TestABadValueNamesItsVariable(t *testing.T) {
+	cases := map[string]string{
+		"GUILDHALL_RATELIMIT":           "maybe",
+		"GUILDHALL_RATELIMIT_SIGNIN_IP": "lots",
+		"GUILDHALL_REQUEST_TIMEOUT":     "-1s",
+		"GUILDHALL_MAX_BODY_BYTES":      "big",
+		"GUILDHALL_S3_TLS":              "sometimes",
+		"GUILDHALL_LOG_LEVEL":           "loud",
+	}
+	for name, value := range cases {
+		_, err := Parse(env(map[string]string{name: value}))
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Var != name {
+			t.Errorf("%s=%s: got %v", name, value, err)
+		}
+	}
+}
+
+func TestRateLimitsAreReadAsCountPerDuration(t *testing.T) {
+	c, err := Parse(env(map[string]string{"GUILDHALL_RATELIMIT_SIGNUP_IP": "3/90s", "GUILDHALL_RATELIMIT": "off"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SignUpPerIP != (RatePolicy{3, 90 * time.Second}) || c.RateLimit {
+		t.Fatalf("got %+v, ratelimit %v", c.SignUpPerIP, c.RateLimit)
+	}
+}
