@@ -23,11 +23,11 @@ fi
 export GUILDHALL_TEST_MINIO_BIN="$bin/minio"
 
 if [ -z "${GUILDHALL_TEST_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
-  say "installing Debian's chromium for the browser tests"
+  say "installing Debian's chromium (and a Chinese font for screenshots) for the browser tests"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 
 say "go vet"

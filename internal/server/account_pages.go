@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"guildhall/internal/account"
+	"guildhall/internal/i18n"
 	"guildhall/internal/problem"
 )
 
@@ -30,7 +31,9 @@ func (s *Server) signUpSubmit(c echo.Context) error {
 	if err := c.Bind(&in); err != nil {
 		return problem.Malformed("The form could not be read.", "")
 	}
-	in.Locale = language(c)
+	// No language setting at sign-up: "as my browser asks" is the settings
+	// page's default, and the language switch sets one when it is used.
+	in.Locale = ""
 	u, token, err := s.accounts.SignUp(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return s.formFailed(c, err, "signup", &signUpPage{fieldsPage: fieldsPage{Page: s.page(c, "signup_title")}, Form: in})
@@ -94,6 +97,23 @@ func (s *Server) settingsSubmit(c echo.Context) error {
 			DisplayName: name, Bio: bio, Locale: locale})
 	}
 	return c.Redirect(http.StatusSeeOther, "/settings?saved=1")
+}
+
+// languageSubmit is the language switch in the header. A visitor's choice
+// is kept in a cookie; a signed-in user's becomes their setting, which
+// outranks everything else, so the switch has to change it.
+func (s *Server) languageSubmit(c echo.Context) error {
+	lang := i18n.Match(c.FormValue("lang"))
+	if lang == "" {
+		return problem.InvalidField("lang", "locale_unknown")
+	}
+	s.rememberLanguage(c, lang)
+	if u := currentUser(c); u != nil && u.Locale != lang {
+		if _, err := s.accounts.UpdateProfile(c.Request().Context(), u, account.ProfileChange{Locale: &lang}); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next")))
 }
 
 // formPage is a page whose form can show field errors in place.

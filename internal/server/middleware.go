@@ -220,8 +220,7 @@ func (s *Server) negotiateLanguage(next echo.HandlerFunc) echo.HandlerFunc {
 		// on the next page; the browser's languages come after it.
 		chosen := c.QueryParam("lang")
 		if l := i18n.Match(chosen); l != "" {
-			c.SetCookie(&http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-				Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
+			s.rememberLanguage(c, l)
 		} else if ck, err := c.Cookie(langCookie); err == nil {
 			chosen = ck.Value
 		}
@@ -229,6 +228,11 @@ func (s *Server) negotiateLanguage(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Response().Header().Add(echo.HeaderVary, "Accept-Language")
 		return next(c)
 	}
+}
+
+func (s *Server) rememberLanguage(c echo.Context, lang string) {
+	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) requireAPIUser(next echo.HandlerFunc) echo.HandlerFunc {

@@ -89,7 +89,7 @@ type Page struct {
 	User         *account.User
 	CSRF         string
 	OtherLang    string
-	OtherLangURL string
+	Here         string // this page's path and query, without ?lang=
 	catalog      *i18n.Catalog
 	assets       map[string]string
 }
@@ -107,10 +107,14 @@ func (s *Server) page(c echo.Context, title string) Page {
 		other = "en"
 	}
 	q := c.Request().URL.Query()
-	q.Set("lang", other)
+	q.Del("lang")
+	here := c.Request().URL.Path
+	if len(q) > 0 {
+		here += "?" + q.Encode()
+	}
 	csrf, _ := c.Get(keyCSRF).(string)
 	return Page{Lang: lang, Title: title, User: currentUser(c), CSRF: csrf, OtherLang: other,
-		OtherLangURL: c.Request().URL.Path + "?" + q.Encode(), catalog: s.catalog, assets: s.views.assets}
+		Here: here, catalog: s.catalog, assets: s.views.assets}
 }
 
 // render executes a page into a buffer first, so a template error becomes a

@@ -28,6 +28,7 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET("/signin", s.signInPage)
 	app.POST("/signin", s.signInSubmit)
 	app.POST("/signout", s.signOutSubmit)
+	app.POST("/language", s.languageSubmit)
 	app.GET("/settings", s.settingsPage, s.requirePageUser)
 	app.POST("/settings", s.settingsSubmit, s.requirePageUser)
 
