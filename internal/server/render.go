@@ -84,14 +84,14 @@ func (s *Server) static(c echo.Context) error {
 
 // Page is what every page template gets; each page's struct embeds it.
 type Page struct {
-	Lang         string
-	Title        string // a message key
-	User         *account.User
-	CSRF         string
-	OtherLang    string
-	Here         string // this page's path and query, without ?lang=
-	catalog      *i18n.Catalog
-	assets       map[string]string
+	Lang      string
+	Title     string // a message key
+	User      *account.User
+	CSRF      string
+	OtherLang string
+	Here      string // this page's path and query, without ?lang=
+	catalog   *i18n.Catalog
+	assets    map[string]string
 }
 
 // T translates key into the page's language.
