@@ -34,12 +34,11 @@ func (s *Server) signUpSubmit(c echo.Context) error {
 	// No language setting at sign-up: "as my browser asks" is the settings
 	// page's default, and the language switch sets one when it is used.
 	in.Locale = ""
-	u, token, err := s.accounts.SignUp(c.Request().Context(), in, c.RealIP())
+	_, token, err := s.accounts.SignUp(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return s.formFailed(c, err, "signup", &signUpPage{fieldsPage: fieldsPage{Page: s.page(c, "signup_title")}, Form: in})
 	}
 	s.setSessionCookie(c, token)
-	_ = u
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
 	"net/http"
@@ -199,7 +200,7 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		if sent == "" {
 			sent = c.FormValue(csrfField)
 		}
-		if len(sent) != len(token) || !constantTimeEqual(sent, token) {
+		if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 			return csrfError()
 		}
 		return next(c)

@@ -17,10 +17,9 @@ func (s *Server) healthz(c echo.Context) error {
 }
 
 type readyJSON struct {
-	Status   string            `json:"status"`
-	Checks   map[string]string `json:"checks"`
-	Failing  []string          `json:"failing,omitempty"`
-	Services map[string]string `json:"services"`
+	Status  string            `json:"status"`
+	Checks  map[string]string `json:"checks"`
+	Failing []string          `json:"failing,omitempty"`
 }
 
 // readyz asks every backing service at once, each with its own deadline,
@@ -28,7 +27,7 @@ type readyJSON struct {
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	out := readyJSON{Status: "ready", Checks: map[string]string{}, Services: map[string]string{}}
+	out := readyJSON{Status: "ready", Checks: map[string]string{}}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, ch := range s.checks {

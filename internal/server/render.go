@@ -168,11 +168,3 @@ type errorPage struct {
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 func containsFold(s, sub string) bool { return strings.Contains(strings.ToLower(s), sub) }
-
-func constantTimeEqual(a, b string) bool {
-	var v byte
-	for i := 0; i < len(a) && i < len(b); i++ {
-		v |= a[i] ^ b[i]
-	}
-	return v == 0 && len(a) == len(b)
-}

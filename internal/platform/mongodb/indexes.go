@@ -27,7 +27,7 @@ type Index struct {
 func (db *DB) EnsureIndexes(ctx context.Context, indexes []Index) error {
 	for _, ix := range indexes {
 		opts := options.Index()
-		if ix.TTL && !db.Embedded {
+		if ix.TTL && !db.FerretDB {
 			opts.SetExpireAfterSeconds(int32(ix.ExpireAfter.Seconds()))
 		}
 		_, err := db.Database.Collection(ix.Collection).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.Keys, Options: opts})

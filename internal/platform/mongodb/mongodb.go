@@ -36,7 +36,9 @@ type Options struct {
 type DB struct {
 	Client   *mongo.Client
 	Database *mongo.Database
-	Embedded bool
+	Embedded bool   // FerretDB started in-process
+	FerretDB bool   // the server is FerretDB (embedded or by URI): no TTL indexes, one connection
+	URI      string // what the driver connected to (may hold a password: never log it)
 
 	stopEmbedded func()
 }
@@ -59,32 +61,68 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		}
 		db.Embedded = true
 	}
-	opts := options.Client().ApplyURI(uri).
+	db.URI = uri
+	// Embedded FerretDB is known before connecting; a FerretDB reached by
+	// URI is found by asking it, then the client is rebuilt to match.
+	db.FerretDB = db.Embedded
+	for {
+		if err := db.connect(ctx, o); err != nil {
+			_ = db.Close(context.Background())
+			return nil, err
+		}
+		if db.FerretDB {
+			return db, nil
+		}
+		isFerret, err := db.isFerretDB(ctx)
+		if err != nil {
+			_ = db.Close(context.Background())
+			return nil, fmt.Errorf("connect mongodb: %w", err)
+		}
+		if !isFerret {
+			return db, nil
+		}
+		o.Logger.WarnContext(ctx, "the MongoDB URI names a FerretDB server: serialising commands, run one app instance")
+		_ = db.Client.Disconnect(ctx)
+		db.FerretDB = true
+	}
+}
+
+func (db *DB) connect(ctx context.Context, o Options) error {
+	opts := options.Client().ApplyURI(db.URI).
 		SetServerSelectionTimeout(o.Timeout).
 		SetConnectTimeout(o.Timeout).
 		SetTimeout(o.Timeout).
 		SetMonitor(newMonitor(o.OnCommand))
-	if db.Embedded {
-		// Measured: embedded FerretDB v1.24 (SQLite) applies concurrent
-		// updates to one document as unsynchronised read-modify-writes, so
-		// 50 parallel $inc of 1 add about 13, and 50 parallel conditional
-		// decrements of a stock of 10 all "succeed" and leave 9. One
-		// connection makes FerretDB run commands one at a time, which gives
-		// back the single-document atomicity MongoDB guarantees.
+	if db.FerretDB {
+		// Measured: FerretDB v1.24 (SQLite) applies concurrent updates to
+		// one document as unsynchronised read-modify-writes, so 50 parallel
+		// $inc of 1 add about 13, and 50 parallel conditional decrements of
+		// a stock of 10 all "succeed" and leave 9. One connection makes
+		// FerretDB run commands one at a time, which gives back the
+		// single-document atomicity MongoDB guarantees.
 		opts.SetMaxPoolSize(1)
 	}
 	client, err := mongo.Connect(opts)
 	if err != nil {
-		db.stop()
-		return nil, fmt.Errorf("connect mongodb: %w", err)
+		return fmt.Errorf("connect mongodb: %w", err)
 	}
 	db.Client = client
 	db.Database = client.Database(o.Database)
 	if err := db.Ping(ctx); err != nil {
-		_ = db.Close(context.Background())
-		return nil, fmt.Errorf("connect mongodb: %w", err)
+		return fmt.Errorf("connect mongodb: %w", err)
 	}
-	return db, nil
+	return nil
+}
+
+// isFerretDB reports whether the server is FerretDB: its buildInfo carries
+// a ferretdbVersion field that MongoDB's lacks.
+func (db *DB) isFerretDB(ctx context.Context) (bool, error) {
+	info, err := db.Database.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Raw()
+	if err != nil {
+		return false, err
+	}
+	_, err = info.LookupErr("ferretdbVersion")
+	return err == nil, nil
 }
 
 // startFerretDB runs FerretDB with the SQLite handler on a loopback port.

@@ -1,0 +1,64 @@
+package app_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"guildhall/internal/platform/blob/s3/miniotest"
+	"guildhall/internal/platform/mongodb/mongodbtest"
+	"guildhall/internal/testrig"
+)
+
+func TestEachServiceSettingSwapsInTheRealService(t *testing.T) {
+	s3 := miniotest.MustStart(t)
+	// A second, independent server stands in for a MongoDB reached by URI.
+	other := mongodbtest.MustOpen(t)
+	uri := other.URI
+	rig := testrig.MustStart(t,
+		testrig.WithEnv("GUILDHALL_MONGO_URI", uri),
+		testrig.WithEnv("GUILDHALL_S3_ENDPOINT", s3.Endpoint),
+		testrig.WithEnv("GUILDHALL_S3_BUCKET", s3.Bucket),
+		testrig.WithEnv("GUILDHALL_S3_ACCESS_KEY", s3.AccessKey),
+		testrig.WithEnv("GUILDHALL_S3_SECRET_KEY", s3.SecretKey),
+	)
+	if rig.App.DB.Embedded || rig.App.Blob.Name() != "s3" || rig.App.Index.Name() != "bleve" {
+		t.Fatalf("embedded db %v, blob %s, index %s", rig.App.DB.Embedded, rig.App.Blob.Name(), rig.App.Index.Name())
+	}
+	if !rig.App.DB.FerretDB {
+		t.Fatal("a FerretDB reached by URI must be recognised (it needs serialised commands)")
+	}
+	c := rig.Client(t)
+	if r := c.Do("GET", "/readyz", nil); r.Status != http.StatusOK {
+		t.Fatalf("readyz %d %s", r.Status, r.Body)
+	}
+	c.SignUp("remote_user")
+	// The user landed in the server named by the URI.
+	n, err := other.Client.Database(rig.App.Config.MongoDB).Collection("users").CountDocuments(context.Background(), map[string]any{"handle": "remote_user"})
+	if err != nil || n != 1 {
+		t.Fatalf("users in the configured server: %d (%v)", n, err)
+	}
+}
+
+func TestGuildhallStartsWhileSearchIsDownAndReadyzSaysSo(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + l.Addr().String()
+	l.Close()
+	rig := testrig.MustStart(t, testrig.WithEnv("GUILDHALL_MEILI_URL", dead), testrig.WithEnv("GUILDHALL_SERVICE_TIMEOUT", "300ms"))
+	c := rig.Client(t)
+	r := c.Do("GET", "/readyz", nil)
+	if r.Status != http.StatusServiceUnavailable || !strings.Contains(string(r.Body), `"failing":["search"]`) {
+		t.Fatalf("readyz %d %s", r.Status, r.Body)
+	}
+	// Sign-up still works: MongoDB is the record, the index catches up later.
+	c.SignUp("while_down")
+	n, err := rig.App.Queue.Depth(context.Background())
+	if err != nil || n != 1 {
+		t.Fatalf("want the user's index intent kept for later, depth %d (%v)", n, err)
+	}
+}
