@@ -45,6 +45,7 @@ var SearchSchema = search.Schema{
 
 // Roles a user may hold besides being a member.
 const (
+	RoleMaker   = "maker" // has opened a studio
 	RoleCurator = "curator"
 	RoleAdmin   = "admin"
 )

@@ -112,3 +112,41 @@ func (s *Service) checkMediaOwner(ctx context.Context, id, userID string) error 
 	}
 	return nil
 }
+
+// IDByHandle returns the id of the user with handle: one read by _id.
+func (s *Service) IDByHandle(ctx context.Context, handle string) (string, error) {
+	handle = NormaliseHandle(handle)
+	if !handlePattern.MatchString(handle) {
+		return "", problem.NotFound("user")
+	}
+	var alias struct {
+		UserID string `bson:"user_id"`
+	}
+	if err := s.handles.FindOne(ctx, bson.M{"_id": handle}).Decode(&alias); err != nil {
+		if isNotFound(err) {
+			return "", problem.NotFound("user")
+		}
+		return "", mongodb.Classify("read handle "+handle, err)
+	}
+	return alias.UserID, nil
+}
+
+// GrantRole gives userID a role (idempotent) and returns the user.
+func (s *Service) GrantRole(ctx context.Context, userID, role string) (*User, error) {
+	var updated User
+	err := s.index.Write(ctx, SearchKind, userID, func(ctx context.Context) (search.Document, error) {
+		err := s.users.FindOneAndUpdate(ctx, bson.M{"_id": userID}, bson.M{"$addToSet": bson.M{"roles": role}},
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&updated)
+		if err != nil {
+			if isNotFound(err) {
+				return nil, problem.NotFound("user")
+			}
+			return nil, mongodb.Classify("grant role "+role, err)
+		}
+		return updated.searchDocument(), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &updated, nil
+}

@@ -20,9 +20,13 @@ import (
 
 	"guildhall/internal/account"
 	"guildhall/internal/config"
+	"guildhall/internal/maker"
+	"guildhall/internal/markdown"
+	"guildhall/internal/media"
 	"guildhall/internal/platform/blob"
 	fsblob "guildhall/internal/platform/blob/fs"
 	s3blob "guildhall/internal/platform/blob/s3"
+	"guildhall/internal/platform/imaging"
 	"guildhall/internal/platform/indexqueue"
 	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/platform/search"
@@ -30,6 +34,7 @@ import (
 	"guildhall/internal/platform/search/meili"
 	"guildhall/internal/ratelimit"
 	"guildhall/internal/server"
+	"guildhall/internal/work"
 )
 
 // Options are knobs for tests and tools that are not user configuration.
@@ -47,6 +52,9 @@ type App struct {
 	Queue    *indexqueue.Queue
 	Limiter  *ratelimit.Limiter
 	Accounts *account.Service
+	Media    *media.Service
+	Makers   *maker.Service
+	Works    *work.Service
 	Registry *prometheus.Registry
 	Handler  *echo.Echo
 
@@ -76,7 +84,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	if err != nil {
 		return nil, err
 	}
-	if err := a.DB.EnsureIndexes(ctx, slices.Concat(account.Indexes, indexqueue.Indexes, ratelimit.Indexes)); err != nil {
+	if err := a.DB.EnsureIndexes(ctx, slices.Concat(account.Indexes, indexqueue.Indexes, ratelimit.Indexes, media.Indexes)); err != nil {
 		return nil, err
 	}
 	if a.Index, err = openIndex(cfg); err != nil {
@@ -95,7 +103,15 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 			SignUpPerIP:      account.Rate(cfg.SignUpPerIP),
 		},
 	})
-	a.schemas = []search.Schema{account.SearchSchema}
+	md := markdown.New()
+	_, onS3 := a.Blob.(*s3blob.Store)
+	a.Media = media.New(a.DB.Database, a.Blob, media.Options{
+		Limits:   imaging.Limits{MaxBytes: cfg.MediaMaxBytes, MaxPixels: cfg.MediaMaxPixels},
+		Redirect: onS3, Logger: logger,
+	})
+	a.Makers = maker.New(a.DB.Database, a.Accounts, a.Media, a.Queue, md, logger)
+	a.Works = work.New(a.DB.Database, a.Makers, a.Media, a.Index, a.Queue, md, logger)
+	a.schemas = []search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema}
 	if err := a.ensureSchemas(ctx); err != nil {
 		// Search may come up after us; writes queue intents meanwhile and
 		// the worker keeps trying to declare the schemas.
@@ -114,6 +130,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	}))
 	a.Handler, err = server.New(server.Deps{
 		Config: cfg, Logger: logger, Accounts: a.Accounts, Registry: a.Registry,
+		Makers: a.Makers, Works: a.Works, Media: a.Media,
 		Checks: []server.Check{
 			{Name: "mongodb", Ping: a.DB.Ping},
 			{Name: "search", Ping: a.Index.Ping},
@@ -163,12 +180,13 @@ func (a *App) ensureSchemas(ctx context.Context) error {
 }
 
 // RunWorkers runs the background jobs until ctx ends: the index queue
-// worker, the rate-limit sweeper, and the schema declaration if search was
-// down at start.
+// worker, the cleaner of unattached uploads, the rate-limit sweeper, and
+// the schema declaration if search was down at start.
 func (a *App) RunWorkers(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); a.Queue.Run(ctx) }()
+	go func() { defer wg.Done(); a.Media.Run(ctx, time.Hour) }()
 	go func() { defer wg.Done(); a.Limiter.Run(ctx, 10*time.Minute, a.Logger) }()
 	go func() {
 		defer wg.Done()

@@ -38,6 +38,8 @@ type Config struct {
 	SignUpPerIP   RatePolicy // GUILDHALL_RATELIMIT_SIGNUP_IP
 
 	MaxBodyBytes    int64         // GUILDHALL_MAX_BODY_BYTES for JSON and forms
+	MediaMaxBytes   int64         // GUILDHALL_MEDIA_MAX_BYTES: largest image upload
+	MediaMaxPixels  int64         // GUILDHALL_MEDIA_MAX_PIXELS: largest declared width×height
 	RequestTimeout  time.Duration // GUILDHALL_REQUEST_TIMEOUT
 	ServiceTimeout  time.Duration // GUILDHALL_SERVICE_TIMEOUT: every outbound call
 	ShutdownTimeout time.Duration // GUILDHALL_SHUTDOWN_TIMEOUT
@@ -88,6 +90,8 @@ func Parse(getenv func(string) string) (Config, error) {
 		SignUpPerIP:   p.rate("GUILDHALL_RATELIMIT_SIGNUP_IP", RatePolicy{10, time.Hour}),
 
 		MaxBodyBytes:    p.integer("GUILDHALL_MAX_BODY_BYTES", 1<<20),
+		MediaMaxBytes:   p.integer("GUILDHALL_MEDIA_MAX_BYTES", 20<<20),
+		MediaMaxPixels:  p.integer("GUILDHALL_MEDIA_MAX_PIXELS", 40_000_000),
 		RequestTimeout:  p.duration("GUILDHALL_REQUEST_TIMEOUT", 30*time.Second),
 		ServiceTimeout:  p.duration("GUILDHALL_SERVICE_TIMEOUT", 5*time.Second),
 		ShutdownTimeout: p.duration("GUILDHALL_SHUTDOWN_TIMEOUT", 15*time.Second),

@@ -17,9 +17,12 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metricsHandler())
 	e.GET("/static/*", s.static)
+	e.GET("/media/*", s.serveMedia, s.timeout)
 
 	// Everything a person or a client uses: bounded, timed, signed-in or not.
-	app := e.Group("", s.limitBody, s.timeout, s.authenticate, s.csrf, s.negotiateLanguage)
+	app := e.Group("", s.limitBody(s.cfg.MaxBodyBytes), s.timeout, s.authenticate, s.csrf, s.negotiateLanguage)
+	// Uploads take a larger body; the pipeline enforces the exact byte cap.
+	uploads := e.Group("", s.limitBody(s.media.MaxBytes()+1<<20), s.timeout, s.authenticate, s.csrf, s.negotiateLanguage)
 
 	// Pages.
 	app.GET("/", s.homePage)
@@ -40,9 +43,24 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/auth/logout", s.apiSignOut)
 	api.GET("/users/:handle", s.apiUser)
 
+	api.GET("/makers/:handle", s.apiMaker)
+	api.GET("/makers/:handle/works", s.apiMakerWorks)
+	api.GET("/makers/:handle/groups", s.apiMakerGroups)
+	api.GET("/works/:id", s.apiWork)
+
 	me := api.Group("", s.requireAPIUser)
 	me.GET("/me", s.apiMe)
 	me.PATCH("/me", s.apiUpdateMe)
+	me.PUT("/me/studio", s.apiPutStudio)
+	me.GET("/me/works", s.apiMyWorks)
+	me.POST("/makers/:handle/follow", s.apiFollow)
+	me.DELETE("/makers/:handle/follow", s.apiUnfollow)
+	me.POST("/works", s.apiCreateWork)
+	me.PATCH("/works/:id", s.apiUpdateWork)
+	me.DELETE("/works/:id", s.apiDeleteWork)
+	me.POST("/works/:id/favorite", s.apiFavourite)
+	me.DELETE("/works/:id/favorite", s.apiUnfavourite)
+	uploads.POST("/api/v1/media", s.apiUploadMedia, s.requireAPIUser)
 
 	api.Any("/*", s.apiNotFound)
 }

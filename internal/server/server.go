@@ -15,6 +15,9 @@ import (
 	"guildhall/internal/account"
 	"guildhall/internal/config"
 	"guildhall/internal/i18n"
+	"guildhall/internal/maker"
+	"guildhall/internal/media"
+	"guildhall/internal/work"
 )
 
 // Check is one backing service /readyz asks.
@@ -28,6 +31,9 @@ type Deps struct {
 	Config   config.Config
 	Logger   *slog.Logger
 	Accounts *account.Service
+	Makers   *maker.Service
+	Works    *work.Service
+	Media    *media.Service
 	Checks   []Check
 	Registry *prometheus.Registry
 }
@@ -37,6 +43,9 @@ type Server struct {
 	cfg      config.Config
 	log      *slog.Logger
 	accounts *account.Service
+	makers   *maker.Service
+	works    *work.Service
+	media    *media.Service
 	checks   []Check
 	registry *prometheus.Registry
 	catalog  *i18n.Catalog
@@ -58,7 +67,7 @@ func New(d Deps) (*echo.Echo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("register http metrics: %w", err)
 	}
-	s := &Server{cfg: d.Config, log: d.Logger, accounts: d.Accounts, checks: d.Checks,
+	s := &Server{cfg: d.Config, log: d.Logger, accounts: d.Accounts, makers: d.Makers, works: d.Works, media: d.Media, checks: d.Checks,
 		registry: d.Registry, catalog: catalog, views: v, metrics: m}
 	e := echo.New()
 	e.HideBanner = true

@@ -1,0 +1,296 @@
+// Package maker is studios and follows. A maker document is keyed by its
+// user's id and carries what its page shows (Extended Reference and
+// Computed patterns), so the page is a lookup by _id.
+package maker
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"guildhall/internal/account"
+	"guildhall/internal/markdown"
+	"guildhall/internal/media"
+	"guildhall/internal/platform/mongodb"
+	"guildhall/internal/platform/search"
+	"guildhall/internal/problem"
+)
+
+// Collections owned by this feature.
+const (
+	Collection        = "makers"
+	FollowsCollection = "follows"
+	SearchKind        = "makers"
+)
+
+// SearchSchema declares the makers index (search, rising makers).
+var SearchSchema = search.Schema{
+	Kind:         SearchKind,
+	Searchable:   []string{"name", "handle", "crafts", "location", "story"},
+	Filterable:   []string{"location", "crafts"},
+	Sortable:     []string{"followers", "works", "created_at"},
+	RankingRules: []string{"words", "typo", "proximity", "attribute", "sort", "exactness"},
+}
+
+// Policies are a studio's shop rules.
+type Policies struct {
+	Shipping     string `bson:"shipping" json:"shipping"`
+	Returns      string `bson:"returns" json:"returns"`
+	LeadTimeDays int    `bson:"lead_time_days" json:"lead_time_days"`
+}
+
+// Counts are kept with $inc as things happen.
+type Counts struct {
+	Followers int `bson:"followers" json:"followers"`
+	Works     int `bson:"works" json:"works"`
+	Sales     int `bson:"sales" json:"sales"`
+}
+
+// Rating sums reviews; the average is derived.
+type Rating struct {
+	Sum   int `bson:"sum" json:"-"`
+	Count int `bson:"count" json:"count"`
+}
+
+// Average is the mean rating, 0 without reviews.
+func (r Rating) Average() float64 {
+	if r.Count == 0 {
+		return 0
+	}
+	return float64(r.Sum) / float64(r.Count)
+}
+
+// GroupRef is the Subset pattern: the few groups a maker runs, for the page.
+type GroupRef struct {
+	ID   string `bson:"id" json:"id"`
+	Name string `bson:"name" json:"name"`
+}
+
+// Studio is a maker's shop front.
+type Studio struct {
+	ID        string        `bson:"_id"` // the user's id
+	Handle    string        `bson:"handle"`
+	Name      string        `bson:"name"`
+	Story     string        `bson:"story"`
+	StoryHTML template.HTML `bson:"story_html"`
+	Location  string        `bson:"location"`
+	Crafts    []string      `bson:"crafts"`
+	BannerID  string        `bson:"banner_media_id,omitempty"`
+	BannerURL string        `bson:"banner_url,omitempty"`
+	AvatarID  string        `bson:"avatar_media_id,omitempty"`
+	AvatarURL string        `bson:"avatar_url,omitempty"`
+	Policies  Policies      `bson:"policies"`
+	Counts    Counts        `bson:"counts"`
+	Rating    Rating        `bson:"rating"`
+	Groups    []GroupRef    `bson:"groups"`
+	CreatedAt time.Time     `bson:"created_at"`
+	UpdatedAt time.Time     `bson:"updated_at"`
+}
+
+func (s *Studio) searchDocument(text string) search.Document {
+	return search.Document{
+		"id": s.ID, "handle": s.Handle, "name": s.Name, "story": text, "location": s.Location,
+		"crafts": append([]string{}, s.Crafts...), "avatar": s.AvatarURL,
+		"followers": s.Counts.Followers, "works": s.Counts.Works, "created_at": s.CreatedAt.Unix(),
+	}
+}
+
+// Indexer runs a searchable write under a durable index intent.
+type Indexer interface {
+	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
+	Register(kind string, load func(ctx context.Context, id string) (search.Document, bool, error))
+}
+
+// Service implements studios and follows.
+type Service struct {
+	makers, follows *mongo.Collection
+	accounts        *account.Service
+	media           *media.Service
+	index           Indexer
+	md              *markdown.Renderer
+	log             *slog.Logger
+	now             func() time.Time
+}
+
+// New returns the maker service.
+func New(db *mongo.Database, accounts *account.Service, media *media.Service, index Indexer, md *markdown.Renderer, log *slog.Logger) *Service {
+	s := &Service{makers: db.Collection(Collection), follows: db.Collection(FollowsCollection),
+		accounts: accounts, media: media, index: index, md: md, log: log, now: time.Now}
+	index.Register(SearchKind, s.loadSearchDocument)
+	return s
+}
+
+func (s *Service) loadSearchDocument(ctx context.Context, id string) (search.Document, bool, error) {
+	st, err := s.ByID(ctx, id)
+	if problem.KindOf(err) == problem.KindNotFound {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return st.searchDocument(s.md.Text(st.Story)), true, nil
+}
+
+// ByID returns the studio of user id.
+func (s *Service) ByID(ctx context.Context, id string) (*Studio, error) {
+	var st Studio
+	if err := s.makers.FindOne(ctx, bson.M{"_id": id}).Decode(&st); err != nil {
+		if mongodb.IsNotFound(err) {
+			return nil, problem.NotFound("maker")
+		}
+		return nil, mongodb.Classify("read maker "+id, err)
+	}
+	return &st, nil
+}
+
+// ByHandle returns the studio of the user with handle: two reads by _id.
+func (s *Service) ByHandle(ctx context.Context, handle string) (*Studio, error) {
+	id, err := s.accounts.IDByHandle(ctx, handle)
+	if err != nil {
+		if problem.KindOf(err) == problem.KindNotFound {
+			return nil, problem.NotFound("maker")
+		}
+		return nil, err
+	}
+	return s.ByID(ctx, id)
+}
+
+// StudioInput is what a maker sets on their studio.
+type StudioInput struct {
+	Name          string   `json:"name"`
+	Story         string   `json:"story"`
+	Location      string   `json:"location"`
+	Crafts        []string `json:"crafts"`
+	BannerMediaID string   `json:"banner_media_id"`
+	AvatarMediaID string   `json:"avatar_media_id"`
+	Policies      Policies `json:"policies"`
+}
+
+func (in *StudioInput) validate() error {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Location = strings.TrimSpace(in.Location)
+	f := map[string]string{}
+	textField(f, "name", in.Name, 1, 60)
+	textField(f, "story", in.Story, 0, 5000)
+	textField(f, "location", in.Location, 0, 80)
+	textField(f, "policies.shipping", in.Policies.Shipping, 0, 2000)
+	textField(f, "policies.returns", in.Policies.Returns, 0, 2000)
+	if in.Policies.LeadTimeDays < 0 || in.Policies.LeadTimeDays > 365 {
+		f["policies.lead_time_days"] = "out_of_range"
+	}
+	if len(in.Crafts) > 10 {
+		f["crafts"] = "too_many"
+	}
+	crafts := make([]string, 0, len(in.Crafts))
+	for _, c := range in.Crafts {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if utf8.RuneCountInString(c) > 30 {
+			f["crafts"] = "too_long"
+		}
+		crafts = append(crafts, c)
+	}
+	in.Crafts = crafts
+	if len(f) > 0 {
+		return problem.Invalid(f)
+	}
+	return nil
+}
+
+func textField(f map[string]string, name, v string, min, max int) {
+	n := utf8.RuneCountInString(strings.TrimSpace(v))
+	switch {
+	case n == 0 && min > 0:
+		f[name] = "required"
+	case n > max:
+		f[name] = "too_long"
+	}
+}
+
+// PutStudio opens or updates u's studio; opening one makes u a maker.
+func (s *Service) PutStudio(ctx context.Context, u *account.User, in StudioInput) (*Studio, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	storyHTML, err := s.md.HTML(in.Story)
+	if err != nil {
+		return nil, err
+	}
+	set := bson.M{"handle": u.Handle, "name": in.Name, "story": in.Story, "story_html": storyHTML,
+		"location": in.Location, "crafts": in.Crafts, "policies": in.Policies,
+		"banner_media_id": in.BannerMediaID, "banner_url": "", "avatar_media_id": in.AvatarMediaID, "avatar_url": "",
+		"updated_at": s.now().UTC().Truncate(time.Millisecond)}
+	for field, id := range map[string]string{"banner": in.BannerMediaID, "avatar": in.AvatarMediaID} {
+		if id == "" {
+			continue
+		}
+		m, err := s.media.Attach(ctx, u.ID, field+"_media_id", []string{id})
+		if err != nil {
+			return nil, err
+		}
+		variant := "large"
+		if field == "avatar" {
+			variant = "thumb"
+		}
+		set[field+"_url"] = m[0].URL(variant)
+	}
+	if !u.HasRole(account.RoleMaker) {
+		if _, err := s.accounts.GrantRole(ctx, u.ID, account.RoleMaker); err != nil {
+			return nil, err
+		}
+	}
+	var st Studio
+	err = s.index.Write(ctx, SearchKind, u.ID, func(ctx context.Context) (search.Document, error) {
+		err := s.makers.FindOneAndUpdate(ctx, bson.M{"_id": u.ID}, bson.M{
+			"$set":         set,
+			"$setOnInsert": bson.M{"counts": Counts{}, "rating": Rating{}, "groups": []GroupRef{}, "created_at": s.now().UTC().Truncate(time.Millisecond)},
+		}, options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&st)
+		if err != nil {
+			return nil, mongodb.Classify("save studio "+u.ID, err)
+		}
+		return st.searchDocument(s.md.Text(st.Story)), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// AddWorks moves the maker's published-works counter.
+func (s *Service) AddWorks(ctx context.Context, makerID string, delta int) error {
+	return s.bump(ctx, makerID, "counts.works", delta)
+}
+
+// bump moves a counter with $inc under an index intent (counters rank
+// makers), never below zero, and pushes the new counts to the index.
+func (s *Service) bump(ctx context.Context, makerID, field string, delta int) error {
+	return s.index.Write(ctx, SearchKind, makerID, func(ctx context.Context) (search.Document, error) {
+		filter := bson.M{"_id": makerID}
+		if delta < 0 {
+			filter[field] = bson.M{"$gte": -delta}
+		}
+		var st Studio
+		err := s.makers.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{field: delta}},
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&st)
+		if mongodb.IsNotFound(err) { // already at zero, or gone: nothing to move
+			doc, ok, err := s.loadSearchDocument(ctx, makerID)
+			if !ok {
+				return nil, err
+			}
+			return doc, err
+		}
+		if err != nil {
+			return nil, mongodb.Classify("count "+field+" of "+makerID, err)
+		}
+		return st.searchDocument(s.md.Text(st.Story)), nil
+	})
+}

@@ -1,0 +1,224 @@
+package work
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"guildhall/internal/account"
+	"guildhall/internal/platform/mongodb"
+	"guildhall/internal/platform/search"
+	"guildhall/internal/problem"
+)
+
+func newID() string {
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+func (s *Service) loadSearchDocument(ctx context.Context, id string) (search.Document, bool, error) {
+	var w Work
+	err := s.works.FindOne(ctx, bson.M{"_id": id}).Decode(&w)
+	if mongodb.IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, mongodb.Classify("read work "+id, err)
+	}
+	return w.searchDocument(s.md.Text(w.Description)), true, nil
+}
+
+// Create makes a work for u, who must have opened a studio.
+func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work, error) {
+	st, err := s.makers.ByID(ctx, u.ID)
+	if problem.KindOf(err) == problem.KindNotFound {
+		return nil, problem.Forbidden("open_a_studio_first")
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	w := &Work{ID: newID(), Maker: MakerRef{ID: st.ID, Handle: st.Handle, Name: st.Name, AvatarURL: st.AvatarURL},
+		Status: StatusDraft, Materials: []string{}, Tags: []string{}, Images: []Image{}, Variants: []Variant{},
+		CreatedAt: now, UpdatedAt: now}
+	if err := in.apply(w, true); err != nil {
+		return nil, err
+	}
+	if err := s.prepare(ctx, u.ID, w, in); err != nil {
+		return nil, err
+	}
+	if in.Status != nil {
+		w.Status = *in.Status
+	}
+	if w.Status == StatusPublished {
+		w.PublishedAt = &now
+	}
+	err = s.queue.Write(ctx, SearchKind, w.ID, func(ctx context.Context) (search.Document, error) {
+		if _, err := s.works.InsertOne(ctx, w); err != nil {
+			return nil, mongodb.Classify("insert work", err)
+		}
+		return w.searchDocument(s.md.Text(w.Description)), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if w.Status == StatusPublished {
+		if err := s.makers.AddWorks(ctx, st.ID, 1); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// prepare renders the description, attaches images and derives the slug.
+func (s *Service) prepare(ctx context.Context, ownerID string, w *Work, in Input) error {
+	html, err := s.md.HTML(w.Description)
+	if err != nil {
+		return err
+	}
+	w.DescriptionHTML = html
+	w.Slug = Slugify(w.Title)
+	if in.MediaIDs != nil {
+		ms, err := s.media.Attach(ctx, ownerID, "media_ids", *in.MediaIDs)
+		if err != nil {
+			return err
+		}
+		w.Images = w.Images[:0:0]
+		for _, m := range ms {
+			w.Images = append(w.Images, Image{MediaID: m.ID, Thumb: m.URL("thumb"), Medium: m.URL("medium"),
+				Large: m.URL("large"), Width: m.Width, Height: m.Height})
+		}
+	}
+	return nil
+}
+
+// Get returns a work as viewer may see it: a draft or an archived work is
+// not found for anyone but its maker.
+func (s *Service) Get(ctx context.Context, viewer *account.User, id string) (*Work, error) {
+	var w Work
+	if err := s.works.FindOne(ctx, bson.M{"_id": id}).Decode(&w); err != nil {
+		if mongodb.IsNotFound(err) {
+			return nil, problem.NotFound("work")
+		}
+		return nil, mongodb.Classify("read work "+id, err)
+	}
+	if w.Status != StatusPublished && (viewer == nil || viewer.ID != w.Maker.ID) {
+		return nil, problem.NotFound("work")
+	}
+	return &w, nil
+}
+
+// owned returns the work if u made it; anyone else gets not found.
+func (s *Service) owned(ctx context.Context, u *account.User, id string) (*Work, error) {
+	w, err := s.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if w.Maker.ID != u.ID {
+		return nil, problem.Forbidden("not_your_work")
+	}
+	return w, nil
+}
+
+// Update changes u's work. The write is conditional on the status it read,
+// so two racing publishes count the work once.
+func (s *Service) Update(ctx context.Context, u *account.User, id string, in Input) (*Work, error) {
+	w, err := s.owned(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	before := w.Status
+	if err := in.apply(w, false); err != nil {
+		return nil, err
+	}
+	if err := s.prepare(ctx, u.ID, w, in); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	if in.Status != nil {
+		w.Status = *in.Status
+	}
+	if w.Status == StatusPublished && w.PublishedAt == nil {
+		w.PublishedAt = &now
+	}
+	w.UpdatedAt = now
+	err = s.queue.Write(ctx, SearchKind, w.ID, func(ctx context.Context) (search.Document, error) {
+		res, err := s.works.ReplaceOne(ctx, bson.M{"_id": w.ID, "status": before}, w)
+		if err != nil {
+			return nil, mongodb.Classify("update work "+w.ID, err)
+		}
+		if res.MatchedCount == 0 { // changed or deleted since we read it
+			return nil, problem.Conflict("work_changed", "status", "work_changed")
+		}
+		return w.searchDocument(s.md.Text(w.Description)), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.countPublished(ctx, w.Maker.ID, before, w.Status); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (s *Service) countPublished(ctx context.Context, makerID, before, after string) error {
+	switch {
+	case before != StatusPublished && after == StatusPublished:
+		return s.makers.AddWorks(ctx, makerID, 1)
+	case before == StatusPublished && after != StatusPublished:
+		return s.makers.AddWorks(ctx, makerID, -1)
+	}
+	return nil
+}
+
+// Delete removes u's work and takes it out of search.
+func (s *Service) Delete(ctx context.Context, u *account.User, id string) error {
+	w, err := s.owned(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	deleted := false
+	err = s.queue.Write(ctx, SearchKind, w.ID, func(ctx context.Context) (search.Document, error) {
+		res, err := s.works.DeleteOne(ctx, bson.M{"_id": w.ID})
+		if err != nil {
+			return nil, mongodb.Classify("delete work "+w.ID, err)
+		}
+		deleted = res.DeletedCount == 1
+		return nil, nil
+	})
+	if err != nil || !deleted {
+		return err
+	}
+	return s.countPublished(ctx, w.Maker.ID, w.Status, "")
+}
+
+// bumpFavorites moves the favourites counter, never below zero, and pushes
+// the count to the index (popular sorts by it).
+func (s *Service) bumpFavorites(ctx context.Context, id string, delta int) error {
+	return s.queue.Write(ctx, SearchKind, id, func(ctx context.Context) (search.Document, error) {
+		filter := bson.M{"_id": id}
+		if delta < 0 {
+			filter["counts.favorites"] = bson.M{"$gte": -delta}
+		}
+		var w Work
+		err := s.works.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{"counts.favorites": delta}},
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&w)
+		if mongodb.IsNotFound(err) {
+			doc, ok, err := s.loadSearchDocument(ctx, id)
+			if !ok {
+				return nil, err
+			}
+			return doc, err
+		}
+		if err != nil {
+			return nil, mongodb.Classify("count favourites of "+id, err)
+		}
+		return w.searchDocument(s.md.Text(w.Description)), nil
+	})
+}

@@ -1,0 +1,180 @@
+package work
+
+import (
+	"context"
+	"fmt"
+
+	"guildhall/internal/account"
+	"guildhall/internal/maker"
+	"guildhall/internal/platform/search"
+	"guildhall/internal/problem"
+)
+
+// Card is a work as lists show it, straight from the search index.
+type Card struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	URL         string `json:"url"`
+	Image       string `json:"image"`
+	Price       Money  `json:"price"`
+	InStock     bool   `json:"in_stock"`
+	MadeToOrder bool   `json:"made_to_order"`
+	Status      string `json:"status"`
+	Favorites   int    `json:"favorites"`
+	MakerHandle string `json:"maker_handle"`
+	MakerName   string `json:"maker_name"`
+}
+
+// Page is one page of cards and the cursor of the next.
+type Page struct {
+	Items      []Card  `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+	Total      int     `json:"total"`
+}
+
+// Sorts a list of works offers.
+var sorts = map[string][]search.Sort{
+	"newest":  {{Field: "published_at", Desc: true}},
+	"popular": {{Field: "favorites", Desc: true}, {Field: "published_at", Desc: true}},
+	"updated": {{Field: "updated_at", Desc: true}},
+}
+
+// ListQuery is a page request.
+type ListQuery struct {
+	Sort   string
+	Cursor string
+	Limit  int
+}
+
+func (q ListQuery) search() (search.Query, error) {
+	sort, ok := sorts[q.Sort]
+	if q.Sort == "" {
+		sort, ok = sorts["newest"], true
+	}
+	f := map[string]string{}
+	if !ok {
+		f["sort"] = "sort_unknown"
+	}
+	limit := q.Limit
+	switch {
+	case limit == 0:
+		limit = search.DefaultLimit
+	case limit < 1 || limit > 100:
+		f["limit"] = "out_of_range"
+	}
+	offset, err := search.DecodeCursor(q.Cursor)
+	if err != nil {
+		f["cursor"] = "cursor_invalid"
+	}
+	if len(f) > 0 {
+		return search.Query{}, problem.Invalid(f)
+	}
+	return search.Query{Sort: sort, Offset: offset, Limit: limit}, nil
+}
+
+// publicFilter is the one place that keeps drafts and archived works out of
+// every list shown to people other than their maker.
+func publicFilter() search.Filter {
+	return search.Filter{Field: "status", Values: []any{StatusPublished}}
+}
+
+// ByMaker lists a maker's published works.
+func (s *Service) ByMaker(ctx context.Context, makerID string, q ListQuery) (*Page, error) {
+	sq, err := q.search()
+	if err != nil {
+		return nil, err
+	}
+	sq.Filters = []search.Filter{publicFilter(), {Field: "maker_id", Values: []any{makerID}}}
+	return s.list(ctx, sq)
+}
+
+// Studio lists all of u's own works, drafts and archived ones included,
+// most recently changed first.
+func (s *Service) Studio(ctx context.Context, u *account.User, q ListQuery) (*Page, error) {
+	if q.Sort == "" {
+		q.Sort = "updated"
+	}
+	sq, err := q.search()
+	if err != nil {
+		return nil, err
+	}
+	sq.Filters = []search.Filter{{Field: "maker_id", Values: []any{u.ID}}}
+	return s.list(ctx, sq)
+}
+
+func (s *Service) list(ctx context.Context, q search.Query) (*Page, error) {
+	res, err := s.index.Search(ctx, SearchKind, q)
+	if err != nil {
+		return nil, problem.Unavailable("search", fmt.Errorf("list works: %w", err))
+	}
+	p := &Page{Items: make([]Card, 0, len(res.Hits)), Total: res.Total}
+	for _, h := range res.Hits {
+		p.Items = append(p.Items, cardFrom(h.Document))
+	}
+	p.NextCursor = search.NextCursor(q.Offset, q.Limit, len(res.Hits), res.Total)
+	return p, nil
+}
+
+func cardFrom(d search.Document) Card {
+	str := func(k string) string { v, _ := d[k].(string); return v }
+	num := func(k string) float64 { v, _ := search.Number(d[k]); return v }
+	boolean := func(k string) bool { v, _ := d[k].(bool); return v }
+	return Card{ID: str("id"), Title: str("title"), URL: "/works/" + str("id") + "/" + str("slug"),
+		Image: str("image"), Price: Money{Amount: int64(num("price")), Currency: str("currency")},
+		InStock: boolean("in_stock"), MadeToOrder: boolean("made_to_order"), Status: str("status"),
+		Favorites: int(num("favorites")), MakerHandle: str("maker_handle"), MakerName: str("maker_name")}
+}
+
+// MakerView is what the maker page shows.
+type MakerView struct {
+	Studio    *maker.Studio
+	Works     *Page
+	Following bool
+	Own       bool
+}
+
+// MakerPage assembles a maker's page: two reads by _id for the studio, one
+// for the viewer's follow edge, and one search for the works.
+func (s *Service) MakerPage(ctx context.Context, viewer *account.User, handle string, q ListQuery) (*MakerView, error) {
+	st, err := s.makers.ByHandle(ctx, handle)
+	if err != nil {
+		return nil, err
+	}
+	works, err := s.ByMaker(ctx, st.ID, q)
+	if err != nil {
+		return nil, err
+	}
+	v := &MakerView{Studio: st, Works: works}
+	if viewer != nil {
+		v.Own = viewer.ID == st.ID
+		if v.Following, err = s.makers.Follows(ctx, viewer.ID, st.ID); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// WorkView is what the work page shows.
+type WorkView struct {
+	Work       *Work
+	Favourited bool
+	Own        bool
+	RedirectTo string // set when the slug in the URL is not the current one
+}
+
+// WorkPage assembles a work's page: one read for the work (it carries its
+// maker's card) and one for the viewer's favourite edge.
+func (s *Service) WorkPage(ctx context.Context, viewer *account.User, id, slug string) (*WorkView, error) {
+	w, err := s.Get(ctx, viewer, id)
+	if err != nil {
+		return nil, err
+	}
+	if slug != w.Slug {
+		return &WorkView{Work: w, RedirectTo: w.Path()}, nil
+	}
+	v := &WorkView{Work: w, Own: viewer != nil && viewer.ID == w.Maker.ID}
+	if v.Favourited, err = s.Favourited(ctx, viewer, w.ID); err != nil {
+		return nil, err
+	}
+	return v, nil
+}

@@ -1,0 +1,197 @@
+// Package work is makers' works: creating, editing and publishing them,
+// their pages, favourites, and the lists of a maker's works (from search).
+package work
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"guildhall/internal/maker"
+	"guildhall/internal/markdown"
+	"guildhall/internal/media"
+	"guildhall/internal/platform/search"
+)
+
+// Collections owned by this feature.
+const (
+	Collection           = "works"
+	FavouritesCollection = "favourites"
+	SearchKind           = "works"
+)
+
+// Statuses of a work. Only published works are visible to anyone but
+// their maker, in pages, the API and search.
+const (
+	StatusDraft     = "draft"
+	StatusPublished = "published"
+	StatusArchived  = "archived"
+)
+
+// SearchSchema declares the works index. It holds every work with its
+// status; every query for people other than the owner goes through
+// publicFilter, the one place that keeps drafts and archives out.
+var SearchSchema = search.Schema{
+	Kind:         SearchKind,
+	Searchable:   []string{"title", "tags", "materials", "maker_name", "description"},
+	Filterable:   []string{"maker_id", "status", "category", "tags", "materials", "in_stock", "made_to_order", "price", "currency"},
+	Sortable:     []string{"published_at", "updated_at", "favorites", "price", "created_at"},
+	RankingRules: []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
+}
+
+// Money is an amount in minor units (fen, cents).
+type Money struct {
+	Amount   int64  `bson:"amount" json:"amount"`
+	Currency string `bson:"currency" json:"currency"`
+}
+
+// Image is one picture of a work, with its variant URLs (Extended Reference).
+type Image struct {
+	MediaID string `bson:"media_id" json:"media_id"`
+	Thumb   string `bson:"thumb" json:"thumb"`
+	Medium  string `bson:"medium" json:"medium"`
+	Large   string `bson:"large" json:"large"`
+	Width   int    `bson:"width" json:"width"`
+	Height  int    `bson:"height" json:"height"`
+}
+
+// Variant is an option of a work (a size, a colour) with its own price and stock.
+type Variant struct {
+	ID    string `bson:"id" json:"id"`
+	Name  string `bson:"name" json:"name"`
+	Price Money  `bson:"price" json:"price"`
+	Stock int    `bson:"stock" json:"stock"`
+}
+
+// MakerRef is what a work shows of its maker (Extended Reference).
+type MakerRef struct {
+	ID        string `bson:"id" json:"id"`
+	Handle    string `bson:"handle" json:"handle"`
+	Name      string `bson:"name" json:"name"`
+	AvatarURL string `bson:"avatar_url" json:"avatar_url"`
+}
+
+// Counts are kept with $inc as signals arrive.
+type Counts struct {
+	Favorites int `bson:"favorites" json:"favorites"`
+	Saves     int `bson:"saves" json:"saves"`
+	Threads   int `bson:"threads" json:"threads"`
+	Sales     int `bson:"sales" json:"sales"`
+}
+
+// Work is a handmade piece a maker offers.
+type Work struct {
+	ID              string        `bson:"_id"`
+	Maker           MakerRef      `bson:"maker"`
+	Title           string        `bson:"title"`
+	Slug            string        `bson:"slug"`
+	Description     string        `bson:"description"`
+	DescriptionHTML template.HTML `bson:"description_html"`
+	Price           Money         `bson:"price"`
+	Stock           int           `bson:"stock"`
+	MadeToOrder     bool          `bson:"made_to_order"`
+	LeadTimeDays    int           `bson:"lead_time_days"`
+	Materials       []string      `bson:"materials"`
+	Tags            []string      `bson:"tags"`
+	Category        string        `bson:"category"`
+	Images          []Image       `bson:"images"`
+	Variants        []Variant     `bson:"variants"`
+	Status          string        `bson:"status"`
+	Counts          Counts        `bson:"counts"`
+	CreatedAt       time.Time     `bson:"created_at"`
+	UpdatedAt       time.Time     `bson:"updated_at"`
+	PublishedAt     *time.Time    `bson:"published_at,omitempty"`
+}
+
+// InStock reports whether the work can be bought now.
+func (w *Work) InStock() bool {
+	if w.MadeToOrder {
+		return true
+	}
+	if w.Stock > 0 {
+		return true
+	}
+	for _, v := range w.Variants {
+		if v.Stock > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Cover returns the first image, if any.
+func (w *Work) Cover() (Image, bool) {
+	if len(w.Images) == 0 {
+		return Image{}, false
+	}
+	return w.Images[0], true
+}
+
+// Path is the work's page.
+func (w *Work) Path() string { return "/works/" + w.ID + "/" + w.Slug }
+
+func (w *Work) searchDocument(text string) search.Document {
+	d := search.Document{
+		"id": w.ID, "maker_id": w.Maker.ID, "maker_handle": w.Maker.Handle, "maker_name": w.Maker.Name,
+		"title": w.Title, "slug": w.Slug, "description": text,
+		"materials": append([]string{}, w.Materials...), "tags": append([]string{}, w.Tags...),
+		"category": w.Category, "price": w.Price.Amount, "currency": w.Price.Currency,
+		"in_stock": w.InStock(), "made_to_order": w.MadeToOrder, "status": w.Status,
+		"favorites": w.Counts.Favorites, "created_at": w.CreatedAt.Unix(), "updated_at": w.UpdatedAt.Unix(),
+		"published_at": int64(0), "image": "", "image_medium": "",
+	}
+	if w.PublishedAt != nil {
+		d["published_at"] = w.PublishedAt.Unix()
+	}
+	if img, ok := w.Cover(); ok {
+		d["image"], d["image_medium"] = img.Thumb, img.Medium
+	}
+	return d
+}
+
+// Indexer runs a searchable write under a durable index intent.
+type Indexer interface {
+	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
+	Register(kind string, load func(ctx context.Context, id string) (search.Document, bool, error))
+}
+
+// Service implements works.
+type Service struct {
+	works, favourites *mongo.Collection
+	makers            *maker.Service
+	media             *media.Service
+	index             search.Index
+	queue             Indexer
+	md                *markdown.Renderer
+	log               *slog.Logger
+	now               func() time.Time
+}
+
+// New returns the works service.
+func New(db *mongo.Database, makers *maker.Service, media *media.Service, index search.Index, queue Indexer, md *markdown.Renderer, log *slog.Logger) *Service {
+	s := &Service{works: db.Collection(Collection), favourites: db.Collection(FavouritesCollection),
+		makers: makers, media: media, index: index, queue: queue, md: md, log: log, now: time.Now}
+	queue.Register(SearchKind, s.loadSearchDocument)
+	return s
+}
+
+var nonSlug = regexp.MustCompile(`[^\p{L}\p{N}]+`)
+
+// Slugify makes a readable URL part from a title; Chinese stays Chinese.
+func Slugify(title string) string {
+	s := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(title), "-"), "-")
+	runes := []rune(s)
+	if len(runes) > 60 {
+		s = strings.TrimRightFunc(string(runes[:60]), func(r rune) bool { return r == '-' || unicode.IsSpace(r) })
+	}
+	if s == "" {
+		return "work"
+	}
+	return s
+}
