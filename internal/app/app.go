@@ -90,6 +90,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	if a.Index, err = openIndex(cfg); err != nil {
 		return nil, err
 	}
+	a.Index = search.Recorded(a.Index)
 	if a.Blob, err = openBlob(cfg); err != nil {
 		return nil, err
 	}

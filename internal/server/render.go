@@ -32,13 +32,13 @@ type asset struct {
 	contentType string
 }
 
-var pageNames = []string{"home", "signup", "signin", "settings", "error"}
+var pageNames = []string{"home", "signup", "signin", "settings", "error", "maker", "work", "studio", "studio_settings", "work_form"}
 
 func loadCatalog() (*i18n.Catalog, error) { return i18n.Load(web.Locales()) }
 
 func loadViews(catalog *i18n.Catalog) (*views, error) {
 	v := &views{pages: map[string]*template.Template{}, assets: map[string]string{}, files: map[string]asset{}}
-	layout, err := template.ParseFS(web.Templates(), "layout.html")
+	layout, err := template.ParseFS(web.Templates(), "layout.html", "partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -86,6 +86,7 @@ func (s *Server) static(c echo.Context) error {
 type Page struct {
 	Lang      string
 	Title     string // a message key
+	RawTitle  string // a title that is content (a work's, a studio's), shown as is
 	User      *account.User
 	CSRF      string
 	OtherLang string

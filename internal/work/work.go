@@ -4,6 +4,7 @@ package work
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"regexp"
@@ -11,11 +12,14 @@ import (
 	"time"
 	"unicode"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"guildhall/internal/maker"
 	"guildhall/internal/markdown"
 	"guildhall/internal/media"
+	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/platform/search"
 )
 
@@ -194,4 +198,50 @@ func Slugify(title string) string {
 		return "work"
 	}
 	return s
+}
+
+// Summary is the description as plain text cut to n characters, for link
+// previews and meta descriptions.
+func (s *Service) Summary(w *Work, n int) string {
+	text := []rune(s.md.Text(w.Description))
+	if len(text) <= n {
+		return string(text)
+	}
+	return strings.TrimSpace(string(text[:n-1])) + "…"
+}
+
+// Reindex pushes every work to the search index again, in batches by _id,
+// and reports progress. It is the rebuild path of `guildhall reindex`, the
+// one place allowed to read the whole collection.
+func (s *Service) Reindex(ctx context.Context, progress func(done int)) (int, error) {
+	done, last := 0, ""
+	for {
+		filter := bson.M{}
+		if last != "" {
+			filter["_id"] = bson.M{"$gt": last}
+		}
+		cur, err := s.works.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
+		if err != nil {
+			return done, mongodb.Classify("read works", err)
+		}
+		var batch []Work
+		if err := cur.All(ctx, &batch); err != nil {
+			return done, mongodb.Classify("read works", err)
+		}
+		if len(batch) == 0 {
+			return done, nil
+		}
+		docs := make([]search.Document, 0, len(batch))
+		for i := range batch {
+			docs = append(docs, batch[i].searchDocument(s.md.Text(batch[i].Description)))
+		}
+		if err := s.index.Upsert(ctx, SearchKind, docs...); err != nil {
+			return done, fmt.Errorf("reindex works: %w", err)
+		}
+		done += len(batch)
+		last = batch[len(batch)-1].ID
+		if progress != nil {
+			progress(done)
+		}
+	}
 }

@@ -1,6 +1,32 @@
 // Progressive enhancement only: every page works without this file.
-// fetch() calls from later features read the CSRF token from the meta tag.
 (function () {
   var meta = document.querySelector('meta[name="csrf-token"]');
-  window.guildhallCSRF = meta ? meta.getAttribute('content') : '';
+  var csrf = meta ? meta.getAttribute('content') : '';
+  window.guildhallCSRF = csrf;
+
+  // Follow and favourite buttons: the form posts without JavaScript; with
+  // it, the API is called and the button flips without a reload.
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (!form.classList || !form.classList.contains('toggle') || !window.fetch) return;
+    e.preventDefault();
+    var on = form.getAttribute('data-on') === 'true';
+    var button = form.querySelector('button');
+    button.disabled = true;
+    fetch(form.getAttribute('data-api'), {
+      method: on ? 'DELETE' : 'POST',
+      headers: { 'X-CSRF-Token': csrf },
+      credentials: 'same-origin'
+    }).then(function (res) {
+      if (res.status === 401) { window.location = '/signin?next=' + encodeURIComponent(location.pathname); return; }
+      if (!res.ok) { form.submit(); return; }
+      on = !on;
+      form.setAttribute('data-on', String(on));
+      form.querySelector('input[name="on"]').value = on ? '0' : '1';
+      button.textContent = button.getAttribute(on ? 'data-label-on' : 'data-label-off');
+      var counter = document.querySelector(form.getAttribute('data-api').indexOf('/follow') > 0 ? '[data-testid="followers"]' : '[data-testid="favorites"]');
+      if (counter) counter.textContent = String(Math.max(0, parseInt(counter.textContent, 10) + (on ? 1 : -1)));
+    }).catch(function () { form.submit(); })
+      .then(function () { button.disabled = false; });
+  });
 })();

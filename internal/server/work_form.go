@@ -1,0 +1,134 @@
+package server
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"guildhall/internal/problem"
+	"guildhall/internal/work"
+)
+
+type workFormPage struct {
+	fieldsPage
+	WorkID, Title, Description, Price, Currency, Category string
+	Stock, LeadTime, Materials, Tags, Status              string
+	MadeToOrder                                           bool
+	Images                                                []work.Image
+	Currencies, Statuses                                  []string
+	Categories                                            []work.Category
+}
+
+func (s *Server) newWorkFormPage(c echo.Context, title string) *workFormPage {
+	return &workFormPage{fieldsPage: fieldsPage{Page: s.page(c, title)}, Currency: "CNY", Category: "other",
+		Stock: "1", LeadTime: "0", Status: work.StatusDraft, Currencies: work.Currencies, Categories: work.Categories,
+		Statuses: []string{work.StatusDraft, work.StatusPublished, work.StatusArchived}}
+}
+
+func (s *Server) newWorkPage(c echo.Context) error {
+	return s.render(c, http.StatusOK, "work_form", s.newWorkFormPage(c, "work_new_title"))
+}
+
+func (s *Server) editWorkPage(c echo.Context) error {
+	w, err := s.works.Get(c.Request().Context(), currentUser(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if w.Maker.ID != currentUser(c).ID {
+		return problem.NotFound("work")
+	}
+	p := s.newWorkFormPage(c, "work_edit_title")
+	p.WorkID, p.Title, p.Description, p.Price, p.Currency = w.ID, w.Title, w.Description, decimal(w.Price.Amount), w.Price.Currency
+	p.Category, p.Stock, p.LeadTime, p.Status = w.Category, strconv.Itoa(w.Stock), strconv.Itoa(w.LeadTimeDays), w.Status
+	p.Materials, p.Tags, p.MadeToOrder, p.Images = strings.Join(w.Materials, ", "), strings.Join(w.Tags, ", "), w.MadeToOrder, w.Images
+	return s.render(c, http.StatusOK, "work_form", p)
+}
+
+// workFormInput reads the form into an Input, with the form's own field
+// errors (a price that is not a number) named like the feature's.
+func (s *Server) workFormInput(c echo.Context, p *workFormPage) (work.Input, map[string]string) {
+	p.Title, p.Description, p.Price = c.FormValue("title"), c.FormValue("description"), c.FormValue("price")
+	p.Currency, p.Category, p.Stock = c.FormValue("currency"), c.FormValue("category"), c.FormValue("stock")
+	p.LeadTime, p.Materials, p.Tags = c.FormValue("lead_time_days"), c.FormValue("materials"), c.FormValue("tags")
+	p.Status, p.MadeToOrder = c.FormValue("status"), c.FormValue("made_to_order") == "1"
+	errs := map[string]string{}
+	amount, ok := parseMoney(p.Price)
+	if !ok {
+		errs["price"] = "price_format"
+	}
+	stock, err := strconv.Atoi(strings.TrimSpace(orZero(p.Stock)))
+	if err != nil {
+		errs["stock"] = "out_of_range"
+	}
+	lead, err := strconv.Atoi(strings.TrimSpace(orZero(p.LeadTime)))
+	if err != nil {
+		errs["lead_time_days"] = "out_of_range"
+	}
+	materials, tags := splitList(p.Materials), splitList(p.Tags)
+	price := work.Money{Amount: amount, Currency: p.Currency}
+	in := work.Input{Title: &p.Title, Description: &p.Description, Price: &price, Stock: &stock,
+		MadeToOrder: &p.MadeToOrder, LeadTimeDays: &lead, Materials: &materials, Tags: &tags,
+		Category: &p.Category, Status: &p.Status}
+	return in, errs
+}
+
+func orZero(v string) string {
+	if strings.TrimSpace(v) == "" {
+		return "0"
+	}
+	return v
+}
+
+// parseMoney reads "129", "129.5" or "129.50" as minor units.
+func parseMoney(v string) (int64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimLeft(v, "¥$€ ")), 64)
+	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) || f > 1e10 {
+		return 0, false
+	}
+	return int64(math.Round(f * 100)), true
+}
+
+func (s *Server) workFormSubmit(c echo.Context) error {
+	ctx, u, id := c.Request().Context(), currentUser(c), c.Param("id")
+	p := s.newWorkFormPage(c, "work_new_title")
+	if id != "" {
+		p.fieldsPage.Page = s.page(c, "work_edit_title")
+		p.WorkID = id
+		if w, err := s.works.Get(ctx, u, id); err == nil && w.Maker.ID == u.ID {
+			p.Images = w.Images
+		} else {
+			return problem.NotFound("work")
+		}
+	}
+	in, errs := s.workFormInput(c, p)
+	if len(errs) > 0 {
+		return s.formFailed(c, problem.Invalid(errs), "work_form", p)
+	}
+	uploaded, err := s.uploadFiles(c, "images")
+	if err != nil {
+		return s.formFailed(c, err, "work_form", p)
+	}
+	form, _ := c.FormParams()
+	ids := append(append([]string{}, form["keep"]...), uploaded...)
+	in.MediaIDs = &ids
+	var w *work.Work
+	if id == "" {
+		w, err = s.works.Create(ctx, u, in)
+	} else {
+		w, err = s.works.Update(ctx, u, id, in)
+	}
+	if err != nil {
+		return s.formFailed(c, err, "work_form", p)
+	}
+	return c.Redirect(http.StatusSeeOther, w.Path())
+}
+
+func (s *Server) deleteWorkSubmit(c echo.Context) error {
+	if err := s.works.Delete(c.Request().Context(), currentUser(c), c.Param("id")); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/studio")
+}
