@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"image/color"
 	"net"
 	"net/http"
 	"strings"
@@ -60,5 +61,36 @@ func TestGuildhallStartsWhileSearchIsDownAndReadyzSaysSo(t *testing.T) {
 	n, err := rig.App.Queue.Depth(context.Background())
 	if err != nil || n != 1 {
 		t.Fatalf("want the user's index intent kept for later, depth %d (%v)", n, err)
+	}
+}
+
+func TestImagesOnS3AreServedByASignedRedirect(t *testing.T) {
+	s3 := miniotest.MustStart(t)
+	rig := testrig.MustStart(t,
+		testrig.WithEnv("GUILDHALL_S3_ENDPOINT", s3.Endpoint),
+		testrig.WithEnv("GUILDHALL_S3_BUCKET", s3.Bucket),
+		testrig.WithEnv("GUILDHALL_S3_ACCESS_KEY", s3.AccessKey),
+		testrig.WithEnv("GUILDHALL_S3_SECRET_KEY", s3.SecretKey),
+	)
+	c := rig.Client(t)
+	c.SignUp("s3_maker")
+	r := c.Upload("red.png", testrig.PNG(t, 400, 300, color.RGBA{255, 0, 0, 255}))
+	if r.Status != http.StatusCreated {
+		t.Fatalf("upload to S3: %d %s", r.Status, r.Body)
+	}
+	var m struct{ Variants map[string]string }
+	r.JSON(t, &m)
+	got := c.Do("GET", m.Variants["medium"], nil)
+	loc := got.Header.Get("Location")
+	if got.Status != http.StatusFound || !strings.Contains(loc, "X-Amz-Signature=") {
+		t.Fatalf("want a redirect to a signed URL, got %d %q", got.Status, loc)
+	}
+	resp, err := http.Get(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("signed URL: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }

@@ -3,10 +3,14 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"image/color"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -190,4 +194,244 @@ func TestInABrowserAVisitorSignsUpSignsOutSignsInAndReadsThePagesInBothLanguages
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// TestInABrowserAMakerPublishesAWorkWithTwoImagesAndAVisitorFavouritesIt
+// walks a maker from sign-up through opening a studio to publishing a work
+// with two images uploaded by the browser's own multipart form, then a
+// second person finds the work on the maker page and favourites it through
+// app.js's fetch path, and the favourite outlives a reload.
+func TestInABrowserAMakerPublishesAWorkWithTwoImagesAndAVisitorFavouritesIt(t *testing.T) {
+	rig := testrig.MustStart(t)
+	b := &tab{t: t, ctx: browser.MustStart(t), base: rig.URL}
+
+	const (
+		makerHandle = "qingci_studio"
+		makerName   = "林青瓷"
+		studioName  = "青瓷工坊 Celadon Works"
+		title       = "青瓷茶杯 Celadon cup"
+		visitor     = "tea_drinker"
+
+		gallery   = `[data-testid="gallery"]`
+		favourite = `[data-testid="favorite"]`
+		counter   = `[data-testid="favorites"]`
+		signOut   = `[data-testid="signout"]`
+	)
+
+	// Two images of different colours, so the pipeline stores two media
+	// (identical bytes would share one content-addressed id).
+	dir := t.TempDir()
+	var images []string
+	for i, c := range []color.Color{color.RGBA{R: 0x8f, G: 0xbc, B: 0x8f, A: 0xff}, color.RGBA{R: 0xe8, G: 0xe0, B: 0xc8, A: 0xff}} {
+		p := filepath.Join(dir, fmt.Sprintf("cup-%d.png", i+1))
+		if err := os.WriteFile(p, testrig.PNG(t, 640, 480, c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		images = append(images, p)
+	}
+
+	b.signUp("maker signs up", makerHandle, makerName)
+
+	b.do("open the studio",
+		b.click(`[data-testid="nav-studio"]`),
+		b.visible(`[data-testid="open-studio"]`),
+		b.click(`[data-testid="open-studio"]`),
+		b.visible(`[data-testid="save-studio"]`),
+	)
+	b.at("studio settings", "/studio/settings")
+	b.do("fill the studio",
+		b.typeInto("#name", studioName),
+		b.typeInto("#story", "龙泉的青瓷，手拉坯，柴烧。Wheel-thrown celadon from Longquan."),
+		b.typeInto("#location", "浙江龙泉 Longquan"),
+		b.click(`[data-testid="save-studio"]`),
+		b.visible(`[data-testid="new-work"]`),
+	)
+	b.at("after saving the studio", "/studio")
+	b.text("studio", "main h1", studioName)
+
+	b.do("fill a new work",
+		b.click(`[data-testid="new-work"]`),
+		b.visible(`[data-testid="save-work"]`),
+		b.typeInto("#title", title),
+		b.typeInto("#description", "一只小茶杯，釉色如玉。A small tea cup with a jade-like glaze."),
+		b.typeInto("#price", "168.00"),
+		chromedp.SetValue(chromedp.CSS("#category"), "ceramics"),
+		b.typeInto("#stock", "3"),
+		b.typeInto("#materials", "stoneware, celadon glaze"),
+		chromedp.SetUploadFiles(chromedp.CSS(`input[name="images"]`), images),
+		chromedp.SetValue(chromedp.CSS("#status"), "published"),
+	)
+	b.at("new work form", "/studio/works/new")
+	if n := b.count("chosen files", `[data-testid="images"]`, ".files.length"); n != 2 {
+		t.Fatalf("the file input holds %d files, want 2", n)
+	}
+	b.do("publish the work",
+		b.click(`[data-testid="save-work"]`),
+		b.visible(gallery),
+	)
+	loc := b.get("work page", chromedp.Location())
+	workPath := strings.TrimPrefix(loc, rig.URL)
+	if !regexp.MustCompile(`^/works/[^/?#]+/[^/?#]+$`).MatchString(workPath) {
+		t.Fatalf("after publishing: at %s, want /works/<id>/<slug>", loc)
+	}
+	if n := b.count("gallery", gallery+" img", ".length"); n != 2 {
+		t.Fatalf("the gallery holds %d images, want 2", n)
+	}
+	// The images are served, not just referenced: both decode in the page.
+	b.do("gallery images load", chromedp.Poll[chromedp.Void](
+		`Array.from(document.querySelectorAll('[data-testid="gallery"] img')).every(i => i.complete && i.naturalWidth > 0)`))
+	b.text("work page", `[data-testid="work-title"]`, title)
+	b.text("work page", `[data-testid="price"]`, "¥168.00")
+	b.absent("own work", favourite) // a maker does not favourite their own work
+
+	b.do("maker signs out",
+		b.click(signOut),
+		b.visible(`header nav a[href="/signin"]`),
+	)
+	b.signUp("visitor signs up", visitor, "喝茶的人")
+
+	card := `[data-testid="works-grid"] a[href="` + workPath + `"]`
+	b.do("visitor opens the maker page",
+		chromedp.Navigate(rig.URL+"/@"+makerHandle),
+		b.visible(`[data-testid="studio-name"]`),
+		b.visible(card),
+	)
+	b.text("maker page", `[data-testid="studio-name"]`, studioName)
+	b.text("maker page", card+" .title", title)
+	b.text("maker page", card+" .price", "¥168.00")
+	b.do("visitor opens the work",
+		b.click(card),
+		b.visible(favourite),
+	)
+	b.at("work page from the card", workPath)
+	b.text("before favouriting", counter, "0")
+	b.text("before favouriting", favourite, "♡ Favourite")
+
+	// A mark on window survives only if the page is not reloaded: the
+	// favourite must go through app.js's fetch, not the form's POST.
+	b.do("favourite",
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`window.guildhallNoReload = true`)(ctx, tg)
+			return err
+		}),
+		b.click(favourite),
+		chromedp.Poll[chromedp.Void](`window.guildhallNoReload === true &&
+			document.querySelector('[data-testid="favorites"]').textContent.trim() === '1' &&
+			document.querySelector('[data-testid="favorite"]').textContent.trim() === '♥ Favourited' &&
+			!document.querySelector('[data-testid="favorite"]').disabled`, chromedp.WithPollingTimeout(15*time.Second)),
+	)
+	b.at("after favouriting", workPath)
+
+	b.do("reload", chromedp.Reload(), b.visible(favourite))
+	if marked, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.guildhallNoReload === true`)); err != nil || marked {
+		t.Fatalf("the page was not reloaded (mark %v, %v)", marked, err)
+	}
+	b.text("after reload", favourite, "♥ Favourited")
+	b.text("after reload", counter, "1")
+
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatalf("screenshot is not a PNG (%d bytes)", len(png))
+	}
+	if err := os.WriteFile(filepath.Join(os.TempDir(), "guildhall-work.png"), png, 0o644); err != nil {
+		t.Logf("keep screenshot: %v", err)
+	}
+}
+
+// tab drives one browser tab for a test, failing the test on the first
+// step that does not happen.
+type tab struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+}
+
+func (b *tab) do(step string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatalf("%s: %v", step, err)
+	}
+}
+
+func (b *tab) get(step string, a chromedp.Action[string]) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, a)
+	if err != nil {
+		b.t.Fatalf("%s: %v", step, err)
+	}
+	return v
+}
+
+func (b *tab) text(step, sel, want string) {
+	b.t.Helper()
+	if got := b.get(step, chromedp.Text(chromedp.CSS(sel))); strings.TrimSpace(got) != want {
+		b.t.Fatalf("%s: %s reads %q, want %q", step, sel, got, want)
+	}
+}
+
+// count evaluates querySelector(All) on sel followed by prop, as a number.
+func (b *tab) count(step, sel, prop string) int {
+	b.t.Helper()
+	q := `document.querySelector(` + jsString(sel) + `)`
+	if prop == ".length" {
+		q = `document.querySelectorAll(` + jsString(sel) + `)`
+	}
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](q+prop))
+	if err != nil {
+		b.t.Fatalf("%s: %v", step, err)
+	}
+	return n
+}
+
+func (b *tab) absent(step, sel string) {
+	b.t.Helper()
+	if n := b.count(step, sel, ".length"); n != 0 {
+		b.t.Fatalf("%s: %s is on the page, want it gone", step, sel)
+	}
+}
+
+func (b *tab) at(step, path string) {
+	b.t.Helper()
+	if got := b.get(step, chromedp.Location()); got != b.base+path {
+		b.t.Fatalf("%s: at %s, want %s", step, got, b.base+path)
+	}
+}
+
+// typeInto empties a field by script (SetValue cannot set "") and types s
+// into it key by key.
+func (b *tab) typeInto(sel, s string) chromedp.Action[chromedp.Void] {
+	empty := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Evaluate[string](`document.querySelector(` + jsString(sel) + `).value = ""`)(ctx, tg)
+		return err
+	})
+	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), empty, chromedp.SendKeys(chromedp.CSS(sel), s))
+}
+
+func (b *tab) click(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(sel))
+}
+
+func (b *tab) visible(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.WaitVisible(chromedp.CSS(sel))
+}
+
+// signUp creates an account through the sign-up page and lands home.
+func (b *tab) signUp(step, handle, name string) {
+	b.t.Helper()
+	const form = `form[action="/signup"]`
+	b.do(step,
+		chromedp.Navigate(b.base+"/signup?lang=en"),
+		b.visible(form),
+		b.typeInto("#email", handle+"@example.com"),
+		b.typeInto("#handle", handle),
+		b.typeInto("#display_name", name),
+		b.typeInto("#password", "bamboo lantern river 42"),
+		b.click(form+` button[type="submit"]`),
+		b.visible(`[data-testid="welcome"]`),
+	)
+	b.at(step, "/")
+	b.text(step, `[data-testid="nav-settings"]`, name)
 }

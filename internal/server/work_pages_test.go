@@ -118,7 +118,7 @@ func names(cmds []mongodb.Command) []string {
 
 // seedWorks writes n published works of maker straight to MongoDB in bulk,
 // then rebuilds the index: the API would take minutes for 10,000.
-func seedWorks(t *testing.T, rig *testrig.Rig, maker *testrig.Client, n int) {
+func seedWorks(t testing.TB, rig *testrig.Rig, maker *testrig.Client, n int) {
 	t.Helper()
 	if n <= 0 {
 		return

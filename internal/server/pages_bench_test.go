@@ -1,0 +1,52 @@
+package server_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"guildhall/internal/testrig"
+	"guildhall/internal/work"
+)
+
+// benchPage serves path in-process b.N times on a store of 5,000 works.
+func benchPage(b *testing.B, path func(id string) string) {
+	rig := testrig.MustStart(b)
+	maker := openStudioB(b, rig, "prolific")
+	id := createWorkB(b, maker, wallet("published"))
+	seedWorks(b, rig, maker, 4999)
+	p := path(id)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		rig.App.Handler.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %s: %d", p, rec.Code)
+		}
+	}
+}
+
+func BenchmarkTheMakerPageOf5000Works(b *testing.B) {
+	benchPage(b, func(string) string { return "/@prolific" })
+}
+
+func BenchmarkTheWorkPage(b *testing.B) {
+	benchPage(b, func(id string) string { return "/works/" + id + "/" + work.Slugify("手工牛皮钱包 Leather wallet") })
+}
+
+func openStudioB(b *testing.B, rig *testrig.Rig, handle string) *testrig.Client {
+	c := rig.Client(b)
+	c.SignUp(handle)
+	if r := c.Do("PUT", "/api/v1/me/studio", map[string]any{"name": "Studio " + handle}); r.Status != 200 {
+		b.Fatalf("open studio: %d", r.Status)
+	}
+	return c
+}
+
+func createWorkB(b *testing.B, c *testrig.Client, body map[string]any) string {
+	r := c.Do("POST", "/api/v1/works", body)
+	var out struct{ Work struct{ ID string } }
+	r.JSON(b, &out)
+	return out.Work.ID
+}
