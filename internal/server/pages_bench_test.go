@@ -32,7 +32,9 @@ func BenchmarkTheMakerPageOf5000Works(b *testing.B) {
 }
 
 func BenchmarkTheWorkPage(b *testing.B) {
-	benchPage(b, func(id string) string { return "/works/" + id + "/" + work.Slugify("手工牛皮钱包 Leather wallet") })
+	benchPage(b, func(id string) string {
+		return "/works/" + id + "/" + work.Slugify("手工牛皮钱包 Leather wallet")
+	})
 }
 
 func openStudioB(b *testing.B, rig *testrig.Rig, handle string) *testrig.Client {
