@@ -101,9 +101,10 @@ func Unauthorized(code, message string) *Error {
 	return &Error{Kind: KindUnauthorized, Code: code, Message: message}
 }
 
-// Forbidden reports a signed-in caller who may not do this.
-func Forbidden(message string) *Error {
-	return &Error{Kind: KindForbidden, Code: "forbidden", Message: message}
+// Forbidden reports a signed-in caller who may not do this; code is also
+// the message key.
+func Forbidden(code string) *Error {
+	return &Error{Kind: KindForbidden, Code: code, Message: code}
 }
 
 // TooMany reports a rate limit hit; retry after d.

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"fmt"
 	"math"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -15,7 +17,7 @@ import (
 type workFormPage struct {
 	fieldsPage
 	WorkID, Title, Description, Price, Currency, Category string
-	Stock, LeadTime, Materials, Tags, Status              string
+	Stock, LeadTime, Materials, Tags, Status, Variants    string
 	MadeToOrder                                           bool
 	Images                                                []work.Image
 	Currencies, Statuses                                  []string
@@ -44,6 +46,11 @@ func (s *Server) editWorkPage(c echo.Context) error {
 	p.WorkID, p.Title, p.Description, p.Price, p.Currency = w.ID, w.Title, w.Description, decimal(w.Price.Amount), w.Price.Currency
 	p.Category, p.Stock, p.LeadTime, p.Status = w.Category, strconv.Itoa(w.Stock), strconv.Itoa(w.LeadTimeDays), w.Status
 	p.Materials, p.Tags, p.MadeToOrder, p.Images = strings.Join(w.Materials, ", "), strings.Join(w.Tags, ", "), w.MadeToOrder, w.Images
+	lines := make([]string, 0, len(w.Variants))
+	for _, v := range w.Variants {
+		lines = append(lines, fmt.Sprintf("%s | %s | %d", v.Name, decimal(v.Price.Amount), v.Stock))
+	}
+	p.Variants = strings.Join(lines, "\n")
 	return s.render(c, http.StatusOK, "work_form", p)
 }
 
@@ -54,6 +61,7 @@ func (s *Server) workFormInput(c echo.Context, p *workFormPage) (work.Input, map
 	p.Currency, p.Category, p.Stock = c.FormValue("currency"), c.FormValue("category"), c.FormValue("stock")
 	p.LeadTime, p.Materials, p.Tags = c.FormValue("lead_time_days"), c.FormValue("materials"), c.FormValue("tags")
 	p.Status, p.MadeToOrder = c.FormValue("status"), c.FormValue("made_to_order") == "1"
+	p.Variants = c.FormValue("variants")
 	errs := map[string]string{}
 	amount, ok := parseMoney(p.Price)
 	if !ok {
@@ -69,10 +77,56 @@ func (s *Server) workFormInput(c echo.Context, p *workFormPage) (work.Input, map
 	}
 	materials, tags := splitList(p.Materials), splitList(p.Tags)
 	price := work.Money{Amount: amount, Currency: p.Currency}
+	variants, ok := parseVariants(p.Variants, p.Currency)
+	if !ok {
+		errs["variants"] = "variants_format"
+	}
 	in := work.Input{Title: &p.Title, Description: &p.Description, Price: &price, Stock: &stock,
 		MadeToOrder: &p.MadeToOrder, LeadTimeDays: &lead, Materials: &materials, Tags: &tags,
-		Category: &p.Category, Status: &p.Status}
+		Category: &p.Category, Status: &p.Status, Variants: &variants}
 	return in, errs
+}
+
+// parseVariants reads one option a line: "name | price | stock".
+func parseVariants(text, currency string) ([]work.VariantInput, bool) {
+	var out []work.VariantInput
+	for _, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		parts := strings.Split(line, "|")
+		if len(parts) != 3 {
+			return nil, false
+		}
+		amount, ok := parseMoney(parts[1])
+		stock, err := strconv.Atoi(strings.TrimSpace(parts[2]))
+		if !ok || err != nil {
+			return nil, false
+		}
+		out = append(out, work.VariantInput{Name: strings.TrimSpace(parts[0]), Price: work.Money{Amount: amount, Currency: currency}, Stock: stock})
+	}
+	return out, true
+}
+
+// imageOrder puts the kept images in the order the maker numbered them.
+func imageOrder(form map[string][]string, kept []string) []string {
+	pos := func(id string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(first(form["order_"+id])))
+		if err != nil {
+			return 1 << 30
+		}
+		return n
+	}
+	out := append([]string{}, kept...)
+	sort.SliceStable(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
+	return out
+}
+
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
 }
 
 func orZero(v string) string {
@@ -112,7 +166,7 @@ func (s *Server) workFormSubmit(c echo.Context) error {
 		return s.formFailed(c, err, "work_form", p)
 	}
 	form, _ := c.FormParams()
-	ids := append(append([]string{}, form["keep"]...), uploaded...)
+	ids := append(imageOrder(form, form["keep"]), uploaded...)
 	in.MediaIDs = &ids
 	var w *work.Work
 	if id == "" {

@@ -81,9 +81,6 @@ func pageCost(t *testing.T, rig *testrig.Rig, path, token string) ([]mongodb.Com
 func TestTheMakerAndWorkPagesStayWithinTheirBudgetWhateverTheNumberOfWorks(t *testing.T) {
 	for _, n := range []int{10, 10_000} {
 		t.Run(fmt.Sprintf("with %d works", n), func(t *testing.T) {
-			if testing.Short() && n > 10 {
-				t.Skip("10,000 works take a while; -short runs the small store only")
-			}
 			rig := testrig.MustStart(t)
 			maker := openStudio(t, rig, "prolific")
 			id := createWork(t, maker, wallet("published"))
