@@ -26,6 +26,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	// Pages.
 	app.GET("/", s.homePage)
+	app.GET("/sitemap.xml", s.sitemap)
 	app.GET("/signup", s.signUpPage)
 	app.POST("/signup", s.signUpSubmit)
 	app.GET("/signin", s.signInPage)

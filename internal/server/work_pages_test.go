@@ -51,6 +51,10 @@ func TestTheMakerAndWorkPagesShowWhatAVisitorNeeds(t *testing.T) {
 			t.Errorf("work page lacks %q", want)
 		}
 	}
+	sitemap := string(visitor.Do("GET", "/sitemap.xml", nil).Body)
+	if !strings.Contains(sitemap, "/works/"+id+"/") || strings.Contains(sitemap, draft) {
+		t.Errorf("the sitemap should list the published work and not the draft:\n%s", sitemap)
+	}
 	if r := visitor.Do("GET", "/works/"+draft+"/secret-prototype", nil); r.Status != http.StatusNotFound {
 		t.Fatalf("a draft's page for a visitor: %d", r.Status)
 	}

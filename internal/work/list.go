@@ -3,6 +3,7 @@ package work
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"guildhall/internal/account"
 	"guildhall/internal/maker"
@@ -177,4 +178,30 @@ func (s *Service) WorkPage(ctx context.Context, viewer *account.User, id, slug s
 		return nil, err
 	}
 	return v, nil
+}
+
+// SitemapEntry is one page for search engines.
+type SitemapEntry struct {
+	Path     string
+	Modified time.Time
+}
+
+// Sitemap lists the newest published works (one search; drafts and
+// archived works are kept out by publicFilter like every public list).
+func (s *Service) Sitemap(ctx context.Context, limit int) ([]SitemapEntry, error) {
+	res, err := s.index.Search(ctx, SearchKind, search.Query{
+		Filters: []search.Filter{publicFilter()},
+		Sort:    []search.Sort{{Field: "updated_at", Desc: true}},
+		Limit:   limit,
+	})
+	if err != nil {
+		return nil, problem.Unavailable("search", fmt.Errorf("sitemap: %w", err))
+	}
+	out := make([]SitemapEntry, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		c := cardFrom(h.Document)
+		updated, _ := search.Number(h.Document["updated_at"])
+		out = append(out, SitemapEntry{Path: c.URL, Modified: time.Unix(int64(updated), 0).UTC()})
+	}
+	return out, nil
 }
