@@ -28,7 +28,6 @@ const (
 	HandlesCollection  = "handles"
 	LoginsCollection   = "logins"
 	SessionsCollection = "sessions"
-	MediaCollection    = "media" // read only, to check an avatar exists
 )
 
 // SearchKind is the search index of public profiles.
@@ -61,6 +60,7 @@ type User struct {
 	DisplayName   string    `bson:"display_name"`
 	Bio           string    `bson:"bio"`
 	AvatarMediaID string    `bson:"avatar_media_id,omitempty"`
+	AvatarURL     string    `bson:"avatar_url,omitempty"`
 	Locale        string    `bson:"locale,omitempty"`
 	Roles         []string  `bson:"roles,omitempty"`
 	CreatedAt     time.Time `bson:"created_at"`
@@ -90,6 +90,12 @@ type Indexer interface {
 	Register(kind string, load func(ctx context.Context, id string) (search.Document, bool, error))
 }
 
+// Images attaches an uploaded image to its uploader's profile and returns
+// the URL of a variant; an id the user did not upload is a field error.
+type Images interface {
+	AttachURL(ctx context.Context, ownerID, field, id, variant string) (string, error)
+}
+
 // Limiter counts attempts per key.
 type Limiter interface {
 	Allow(ctx context.Context, key string, limit int, window time.Duration) error
@@ -116,16 +122,17 @@ type Options struct {
 
 // Service implements accounts.
 type Service struct {
-	users, handles, logins, sessions, media *mongo.Collection
-	index                                   Indexer
-	limiter                                 Limiter
-	opt                                     Options
-	now                                     func() time.Time
-	dummyHash                               string
+	users, handles, logins, sessions *mongo.Collection
+	images                           Images
+	index                            Indexer
+	limiter                          Limiter
+	opt                              Options
+	now                              func() time.Time
+	dummyHash                        string
 }
 
 // New returns the account service on db.
-func New(db *mongo.Database, index Indexer, limiter Limiter, o Options) *Service {
+func New(db *mongo.Database, images Images, index Indexer, limiter Limiter, o Options) *Service {
 	if o.Argon2 == (Argon2Params{}) {
 		o.Argon2 = DefaultArgon2
 	}
@@ -138,8 +145,7 @@ func New(db *mongo.Database, index Indexer, limiter Limiter, o Options) *Service
 	s := &Service{
 		users: db.Collection(UsersCollection), handles: db.Collection(HandlesCollection),
 		logins: db.Collection(LoginsCollection), sessions: db.Collection(SessionsCollection),
-		media: db.Collection(MediaCollection),
-		index: index, limiter: limiter, opt: o, now: time.Now,
+		images: images, index: index, limiter: limiter, opt: o, now: time.Now,
 	}
 	// Sign-in for an unknown email verifies against this hash, so the answer
 	// takes as long as for a known one and does not reveal which emails exist.

@@ -8,6 +8,10 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"guildhall/internal/media"
+	fsblob "guildhall/internal/platform/blob/fs"
 
 	"guildhall/internal/platform/indexqueue"
 	"guildhall/internal/platform/mongodb/mongodbtest"
@@ -18,6 +22,15 @@ import (
 )
 
 var cheap = Argon2Params{Memory: 1024, Time: 1, Threads: 1}
+
+// realImages is the media service on a blob folder: avatars go through it.
+func realImages(tb testing.TB, db *mongo.Database) Images {
+	store, err := fsblob.New(tb.TempDir(), "/media")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return media.New(db, store, media.Options{Logger: slog.New(slog.DiscardHandler)})
+}
 
 func mustOpen(t *testing.T) (*Service, search.Index) {
 	t.Helper()
@@ -31,7 +44,7 @@ func mustOpen(t *testing.T) (*Service, search.Index) {
 		t.Fatal(err)
 	}
 	q := indexqueue.New(db.Database, ix, indexqueue.Options{})
-	return New(db.Database, q, ratelimit.New(db.Database, false), Options{Argon2: cheap, Logger: slog.New(slog.DiscardHandler)}), ix
+	return New(db.Database, realImages(t, db.Database), q, ratelimit.New(db.Database, false), Options{Argon2: cheap, Logger: slog.New(slog.DiscardHandler)}), ix
 }
 
 func signUp(handle string) SignUp {
@@ -160,7 +173,7 @@ func TestADatabaseThatIsDownMakesWritesUnavailable(t *testing.T) {
 	ix, _ := blevesearch.Open(t.TempDir())
 	defer ix.Close()
 	q := indexqueue.New(db.Database, ix, indexqueue.Options{})
-	s := New(db.Database, q, ratelimit.New(db.Database, false), Options{Argon2: cheap, Logger: slog.New(slog.DiscardHandler)})
+	s := New(db.Database, realImages(t, db.Database), q, ratelimit.New(db.Database, false), Options{Argon2: cheap, Logger: slog.New(slog.DiscardHandler)})
 	if err := db.Client.Disconnect(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +192,7 @@ func BenchmarkSignInWithTheProductionArgon2Parameters(b *testing.B) {
 	defer ix.Close()
 	_ = ix.EnsureSchema(context.Background(), SearchSchema)
 	q := indexqueue.New(db.Database, ix, indexqueue.Options{})
-	s := New(db.Database, q, ratelimit.New(db.Database, false), Options{Argon2: DefaultArgon2})
+	s := New(db.Database, realImages(b, db.Database), q, ratelimit.New(db.Database, false), Options{Argon2: DefaultArgon2})
 	ctx := context.Background()
 	if _, _, err := s.SignUp(ctx, signUp("bencher"), "ip"); err != nil {
 		b.Fatal(err)

@@ -64,17 +64,19 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, change ProfileChan
 		}
 		set["locale"] = *change.Locale
 	}
-	if change.AvatarMediaID != nil {
-		v := strings.TrimSpace(*change.AvatarMediaID)
-		if v != "" {
-			if err := s.checkMediaOwner(ctx, v, u.ID); err != nil {
-				fields["avatar_media_id"] = err.Error()
-			}
-		}
-		set["avatar_media_id"] = v
-	}
 	if len(fields) > 0 {
 		return nil, problem.Invalid(fields)
+	}
+	if change.AvatarMediaID != nil {
+		v := strings.TrimSpace(*change.AvatarMediaID)
+		set["avatar_media_id"], set["avatar_url"] = v, ""
+		if v != "" {
+			url, err := s.images.AttachURL(ctx, u.ID, "avatar_media_id", v, "thumb")
+			if err != nil {
+				return nil, err
+			}
+			set["avatar_url"] = url
+		}
 	}
 	if len(set) == 0 {
 		return u, nil
@@ -93,24 +95,6 @@ func (s *Service) UpdateProfile(ctx context.Context, u *User, change ProfileChan
 		return nil, err
 	}
 	return &updated, nil
-}
-
-type mediaError string
-
-func (e mediaError) Error() string { return string(e) }
-
-// checkMediaOwner accepts only an image this user uploaded.
-func (s *Service) checkMediaOwner(ctx context.Context, id, userID string) error {
-	var m struct {
-		OwnerID string `bson:"owner_id"`
-	}
-	if err := s.media.FindOne(ctx, bson.M{"_id": id}).Decode(&m); err != nil {
-		return mediaError("media_unknown")
-	}
-	if m.OwnerID != userID {
-		return mediaError("media_unknown")
-	}
-	return nil
 }
 
 // IDByHandle returns the id of the user with handle: one read by _id.

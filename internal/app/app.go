@@ -96,7 +96,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	}
 	a.Queue = indexqueue.New(a.DB.Database, a.Index, indexqueue.Options{Logger: logger})
 	a.Limiter = ratelimit.New(a.DB.Database, cfg.RateLimit)
-	a.Accounts = account.New(a.DB.Database, a.Queue, a.Limiter, account.Options{
+	_, onS3 := a.Blob.(*s3blob.Store)
+	a.Media = media.New(a.DB.Database, a.Blob, media.Options{
+		Limits:   imaging.Limits{MaxBytes: cfg.MediaMaxBytes, MaxPixels: cfg.MediaMaxPixels},
+		Redirect: onS3, Logger: logger,
+	})
+	a.Accounts = account.New(a.DB.Database, a.Media, a.Queue, a.Limiter, account.Options{
 		Argon2: o.Argon2, Logger: logger,
 		Limits: account.Limits{
 			SignInPerIP:      account.Rate(cfg.SignInPerIP),
@@ -105,11 +110,6 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		},
 	})
 	md := markdown.New()
-	_, onS3 := a.Blob.(*s3blob.Store)
-	a.Media = media.New(a.DB.Database, a.Blob, media.Options{
-		Limits:   imaging.Limits{MaxBytes: cfg.MediaMaxBytes, MaxPixels: cfg.MediaMaxPixels},
-		Redirect: onS3, Logger: logger,
-	})
 	a.Makers = maker.New(a.DB.Database, a.Accounts, a.Media, a.Queue, md, logger)
 	a.Works = work.New(a.DB.Database, a.Makers, a.Media, a.Index, a.Queue, md, logger)
 	a.schemas = []search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema}

@@ -182,6 +182,15 @@ func (s *Service) Attach(ctx context.Context, ownerID, field string, ids []strin
 	return out, nil
 }
 
+// AttachURL attaches one image and returns the URL of one of its variants.
+func (s *Service) AttachURL(ctx context.Context, ownerID, field, id, variant string) (string, error) {
+	ms, err := s.Attach(ctx, ownerID, field, []string{id})
+	if err != nil {
+		return "", err
+	}
+	return ms[0].URL(variant), nil
+}
+
 // Fetched is an image ready to send: either a body or a URL to redirect to.
 type Fetched struct {
 	Body     io.ReadCloser

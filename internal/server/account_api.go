@@ -16,6 +16,7 @@ type userJSON struct {
 	DisplayName   string    `json:"display_name"`
 	Bio           string    `json:"bio"`
 	AvatarMediaID string    `json:"avatar_media_id,omitempty"`
+	AvatarURL     string    `json:"avatar_url,omitempty"`
 	Roles         []string  `json:"roles"`
 	CreatedAt     time.Time `json:"created_at"`
 }
@@ -33,7 +34,7 @@ func publicUser(u *account.User) userJSON {
 		roles = []string{}
 	}
 	return userJSON{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName, Bio: u.Bio,
-		AvatarMediaID: u.AvatarMediaID, Roles: roles, CreatedAt: u.CreatedAt}
+		AvatarMediaID: u.AvatarMediaID, AvatarURL: u.AvatarURL, Roles: roles, CreatedAt: u.CreatedAt}
 }
 
 func privateUser(u *account.User) meJSON {

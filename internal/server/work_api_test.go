@@ -201,3 +201,16 @@ func TestUploadedImagesAreStoredOnceAndServedForAYear(t *testing.T) {
 		t.Fatalf("anonymous upload: %d", r.Status)
 	}
 }
+
+func TestAnAvatarIsAnImageTheUserUploaded(t *testing.T) {
+	rig := testrig.MustStart(t)
+	c := rig.Client(t)
+	c.SignUp("faces")
+	var m struct{ ID string }
+	c.Upload("me.png", testrig.PNG(t, 300, 300, color.RGBA{1, 2, 3, 255})).JSON(t, &m)
+	run(t, c, []scenario{
+		{"an uploaded image becomes the avatar", "PATCH", "/api/v1/me", map[string]string{"avatar_media_id": m.ID}, 200,
+			[]string{`"avatar_media_id":"` + m.ID + `"`, `"avatar_url":"/media/media/`}, nil},
+		{"clearing it removes the avatar", "PATCH", "/api/v1/me", map[string]string{"avatar_media_id": ""}, 200, []string{`"display_name"`}, nil},
+	})
+}
