@@ -214,3 +214,32 @@ func TestAnAvatarIsAnImageTheUserUploaded(t *testing.T) {
 		{"clearing it removes the avatar", "PATCH", "/api/v1/me", map[string]string{"avatar_media_id": ""}, 200, []string{`"display_name"`}, nil},
 	})
 }
+
+func TestPopularOrdersByTheHotScoreAsFavouritesArrive(t *testing.T) {
+	rig := testrig.MustStart(t)
+	maker := openStudio(t, rig, "potter")
+	older := createWork(t, maker, merge(wallet("published"), "title", "Older bowl"))
+	newer := createWork(t, maker, merge(wallet("published"), "title", "Newer bowl"))
+	first := func(sort string) string {
+		var page struct{ Items []struct{ ID string } }
+		rig.Client(t).Do("GET", "/api/v1/makers/potter/works?sort="+sort, nil).JSON(t, &page)
+		if len(page.Items) != 2 {
+			t.Fatalf("%s: %d items", sort, len(page.Items))
+		}
+		return page.Items[0].ID
+	}
+	if first("popular") != newer || first("newest") != newer {
+		t.Fatal("with no signals the newer work leads both lists")
+	}
+	for i := range 3 {
+		fan := rig.Client(t)
+		fan.SignUp(fmt.Sprintf("admirer%d", i))
+		fan.Do("POST", "/api/v1/works/"+older+"/favorite", nil)
+	}
+	if first("popular") != older {
+		t.Fatal("three favourites should lift the older work to the top of popular")
+	}
+	if first("newest") != newer {
+		t.Fatal("newest ignores signals")
+	}
+}

@@ -36,7 +36,7 @@ type Page struct {
 // Sorts a list of works offers.
 var sorts = map[string][]search.Sort{
 	"newest":  {{Field: "published_at", Desc: true}},
-	"popular": {{Field: "favorites", Desc: true}, {Field: "published_at", Desc: true}},
+	"popular": {{Field: "hot", Desc: true}},
 	"updated": {{Field: "updated_at", Desc: true}},
 }
 

@@ -21,6 +21,7 @@ import (
 	"guildhall/internal/media"
 	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/platform/search"
+	"guildhall/internal/ranking"
 )
 
 // Collections owned by this feature.
@@ -45,7 +46,7 @@ var SearchSchema = search.Schema{
 	Kind:         SearchKind,
 	Searchable:   []string{"title", "tags", "materials", "maker_name", "description"},
 	Filterable:   []string{"maker_id", "status", "category", "tags", "materials", "in_stock", "made_to_order", "price", "currency"},
-	Sortable:     []string{"published_at", "updated_at", "favorites", "price", "created_at"},
+	Sortable:     []string{"published_at", "updated_at", "favorites", "price", "created_at", "hot"},
 	RankingRules: []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
 }
 
@@ -150,9 +151,13 @@ func (w *Work) searchDocument(text string) search.Document {
 		"favorites": w.Counts.Favorites, "created_at": w.CreatedAt.Unix(), "updated_at": w.UpdatedAt.Unix(),
 		"published_at": int64(0), "image": "", "image_medium": "",
 	}
+	born := w.CreatedAt
 	if w.PublishedAt != nil {
 		d["published_at"] = w.PublishedAt.Unix()
+		born = *w.PublishedAt
 	}
+	d["hot"] = ranking.Hot(ranking.Signals{Favourites: w.Counts.Favorites, Saves: w.Counts.Saves,
+		Threads: w.Counts.Threads, Purchases: w.Counts.Sales}, born)
 	if img, ok := w.Cover(); ok {
 		d["image"], d["image_medium"] = img.Thumb, img.Medium
 	}
