@@ -105,7 +105,7 @@ func (s *Studio) searchDocument(text string) search.Document {
 // Indexer runs a searchable write under a durable index intent.
 type Indexer interface {
 	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind string, load func(ctx context.Context, id string) (search.Document, bool, error))
+	Register(kind, collection string, load func(ctx context.Context, id string) (search.Document, bool, error))
 }
 
 // Service implements studios and follows.
@@ -123,7 +123,7 @@ type Service struct {
 func New(db *mongo.Database, accounts *account.Service, media *media.Service, index Indexer, md *markdown.Renderer, log *slog.Logger) *Service {
 	s := &Service{makers: db.Collection(Collection), follows: db.Collection(FollowsCollection),
 		accounts: accounts, media: media, index: index, md: md, log: log, now: time.Now}
-	index.Register(SearchKind, s.loadSearchDocument)
+	index.Register(SearchKind, Collection, s.loadSearchDocument)
 	return s
 }
 

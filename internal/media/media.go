@@ -114,7 +114,7 @@ func (s *Service) Upload(ctx context.Context, ownerID string, r io.Reader) (*Med
 	id := res.SourceSHA256[:32]
 	m := &Media{ID: id, Width: res.Width, Height: res.Height, Variants: map[string]Variant{}}
 	for _, v := range res.Variants {
-		key := fmt.Sprintf("media/%s/%s/%s.%s", id[:2], id, v.Name, v.Ext)
+		key := fmt.Sprintf("media/%s/%s/%s%s", id[:2], id, v.Name, v.Ext)
 		m.Variants[v.Name] = Variant{Key: key, URL: URLPrefix + key, Width: v.Width, Height: v.Height, ContentType: v.ContentType}
 		// Blobs first: a media document never points at missing bytes.
 		if err := s.store.Put(ctx, key, bytes.NewReader(v.Data), int64(len(v.Data)), v.ContentType); err != nil {

@@ -142,7 +142,7 @@ func seedWorks(t testing.TB, rig *testrig.Rig, maker *testrig.Client, n int) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := rig.App.Works.Reindex(ctx, nil); err != nil {
+	if _, err := rig.App.Queue.Rebuild(ctx, work.SearchKind, true, nil); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -4,7 +4,6 @@ package work
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"log/slog"
 	"regexp"
@@ -12,14 +11,11 @@ import (
 	"time"
 	"unicode"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"guildhall/internal/maker"
 	"guildhall/internal/markdown"
 	"guildhall/internal/media"
-	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/platform/search"
 	"guildhall/internal/ranking"
 )
@@ -167,7 +163,7 @@ func (w *Work) searchDocument(text string) search.Document {
 // Indexer runs a searchable write under a durable index intent.
 type Indexer interface {
 	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind string, load func(ctx context.Context, id string) (search.Document, bool, error))
+	Register(kind, collection string, load func(ctx context.Context, id string) (search.Document, bool, error))
 }
 
 // Service implements works.
@@ -186,7 +182,7 @@ type Service struct {
 func New(db *mongo.Database, makers *maker.Service, media *media.Service, index search.Index, queue Indexer, md *markdown.Renderer, log *slog.Logger) *Service {
 	s := &Service{works: db.Collection(Collection), favourites: db.Collection(FavouritesCollection),
 		makers: makers, media: media, index: index, queue: queue, md: md, log: log, now: time.Now}
-	queue.Register(SearchKind, s.loadSearchDocument)
+	queue.Register(SearchKind, Collection, s.loadSearchDocument)
 	return s
 }
 
@@ -213,40 +209,4 @@ func (s *Service) Summary(w *Work, n int) string {
 		return string(text)
 	}
 	return strings.TrimSpace(string(text[:n-1])) + "…"
-}
-
-// Reindex pushes every work to the search index again, in batches by _id,
-// and reports progress. It is the rebuild path of `guildhall reindex`, the
-// one place allowed to read the whole collection.
-func (s *Service) Reindex(ctx context.Context, progress func(done int)) (int, error) {
-	done, last := 0, ""
-	for {
-		filter := bson.M{}
-		if last != "" {
-			filter["_id"] = bson.M{"$gt": last}
-		}
-		cur, err := s.works.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
-		if err != nil {
-			return done, mongodb.Classify("read works", err)
-		}
-		var batch []Work
-		if err := cur.All(ctx, &batch); err != nil {
-			return done, mongodb.Classify("read works", err)
-		}
-		if len(batch) == 0 {
-			return done, nil
-		}
-		docs := make([]search.Document, 0, len(batch))
-		for i := range batch {
-			docs = append(docs, batch[i].searchDocument(s.md.Text(batch[i].Description)))
-		}
-		if err := s.index.Upsert(ctx, SearchKind, docs...); err != nil {
-			return done, fmt.Errorf("reindex works: %w", err)
-		}
-		done += len(batch)
-		last = batch[len(batch)-1].ID
-		if progress != nil {
-			progress(done)
-		}
-	}
 }

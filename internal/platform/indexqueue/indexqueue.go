@@ -46,6 +46,7 @@ type Queue struct {
 
 	mu      sync.RWMutex
 	loaders map[string]Loader
+	sources map[string]string // kind -> the collection its documents live in
 }
 
 type intent struct {
@@ -70,13 +71,15 @@ func New(db *mongo.Database, index search.Index, o Options) *Queue {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Queue{coll: db.Collection(Collection), index: index, opt: o, loaders: map[string]Loader{}}
+	return &Queue{coll: db.Collection(Collection), index: index, opt: o, loaders: map[string]Loader{}, sources: map[string]string{}}
 }
 
-// Register tells the worker how to re-read documents of kind.
-func (q *Queue) Register(kind string, load Loader) {
+// Register tells the worker how to re-read documents of kind, and Rebuild
+// which collection holds them.
+func (q *Queue) Register(kind, collection string, load Loader) {
 	q.mu.Lock()
 	q.loaders[kind] = load
+	q.sources[kind] = collection
 	q.mu.Unlock()
 }
 

@@ -3,6 +3,7 @@ package indexqueue_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -66,7 +67,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f := &fixture{index: &flaky{Index: bl}, things: db.Database.Collection("things")}
 	f.q = indexqueue.New(db.Database, f.index, indexqueue.Options{PushTimeout: time.Second, Logger: testLogger(t)})
-	f.q.Register("things", func(ctx context.Context, id string) (search.Document, bool, error) {
+	f.q.Register("things", "things", func(ctx context.Context, id string) (search.Document, bool, error) {
 		var th thing
 		err := f.things.FindOne(ctx, bson.M{"_id": id}).Decode(&th)
 		if mongodb.IsNotFound(err) || th.Draft {
@@ -101,7 +102,7 @@ func (f *fixture) remove(t *testing.T, id string) error {
 
 func (f *fixture) indexed(t *testing.T) []string {
 	t.Helper()
-	res, err := f.index.Search(context.Background(), "things", search.Query{Limit: 100})
+	res, err := f.index.Search(context.Background(), "things", search.Query{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,5 +206,46 @@ func TestTheWorkerLeavesIntentsOfWritesStillInFlight(t *testing.T) {
 	}
 	if d := f.depth(t); d != 1 {
 		t.Fatalf("depth %d", d)
+	}
+}
+
+func TestARebuildRestoresAWipedIndexAndResumesWhereItStopped(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var want []string
+	for i := range 450 {
+		th := thing{ID: fmt.Sprintf("t%04d", i), Title: fmt.Sprintf("pot %d", i), Draft: i%10 == 0}
+		if _, err := f.things.InsertOne(ctx, th); err != nil {
+			t.Fatal(err)
+		}
+		if !th.Draft {
+			want = append(want, th.ID+"="+th.Title)
+		}
+	}
+	// A run that is stopped after its first batch...
+	stopped, stop := context.WithCancel(ctx)
+	_, err := f.q.Rebuild(stopped, "things", false, func(done, total int64) {
+		if total != 450 {
+			t.Errorf("total %d", total)
+		}
+		stop()
+	})
+	if err == nil {
+		t.Fatal("a cancelled rebuild should say so")
+	}
+	first := len(f.indexed(t))
+	// ...and a second run that picks up after it.
+	var seen []int64
+	n, err := f.q.Rebuild(ctx, "things", false, func(done, _ int64) { seen = append(seen, done) })
+	if err != nil || n != 450 {
+		t.Fatalf("rebuild: %d %v", n, err)
+	}
+	if seen[0] <= 200 {
+		t.Fatalf("the second run started over: progress %v (first run indexed %d)", seen, first)
+	}
+	got := f.indexed(t)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("indexed %d documents, want the %d that are not drafts", len(got), len(want))
 	}
 }
