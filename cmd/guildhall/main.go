@@ -1,7 +1,9 @@
 // Command guildhall runs the Guildhall marketplace.
 //
-//	guildhall serve     run the web app (the default)
-//	guildhall version   print the version
+//	guildhall serve                         run the web app (the default)
+//	guildhall reindex [--kind K] [--restart] rebuild search indexes from MongoDB
+//	guildhall user grant|revoke <handle> R  give or take the curator or admin role
+//	guildhall version                       print the version
 package main
 
 import (
@@ -39,11 +41,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "serve":
 		return serve(ctx, getenv, stderr)
+	case "reindex":
+		return reindex(ctx, args[1:], getenv, stdout, stderr)
+	case "user":
+		return user(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		_, err := fmt.Fprintln(stdout, "guildhall (development build)")
 		return err
 	case "help", "-h", "--help":
-		_, err := fmt.Fprintln(stdout, "usage: guildhall [serve|version]\nConfiguration comes from GUILDHALL_* environment variables; see README.md.")
+		_, err := fmt.Fprintln(stdout, "usage: guildhall [serve | reindex [--kind K] [--restart] | user grant|revoke <handle> <role> | version]\nConfiguration comes from GUILDHALL_* environment variables; see README.md.")
 		return err
 	}
 	return fmt.Errorf("unknown command %q (try: guildhall help)", cmd)

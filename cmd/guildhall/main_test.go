@@ -120,3 +120,38 @@ func TestAnUnknownCommandIsRefused(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestTheFirstAdminIsMadeFromTheCommandLineAndIndexesAreRebuilt(t *testing.T) {
+	env := map[string]string{"GUILDHALL_DATA_DIR": t.TempDir(), "GUILDHALL_ADDR": freeAddr(t)}
+	err, _ := serveUntilStopped(t, env, func(base string) {
+		body := `{"email":"boss@example.com","password":"a long enough password","handle":"boss","display_name":"Boss"}`
+		r, err := http.Post(base+"/api/v1/auth/signup", "application/json", strings.NewReader(body))
+		if err != nil || r.StatusCode != http.StatusCreated {
+			t.Fatalf("sign up: %v %v", r, err)
+		}
+		r.Body.Close()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) string { return env[k] }
+	var out strings.Builder
+	if err := run(context.Background(), []string{"user", "grant", "boss", "admin"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "@boss roles: admin") {
+		t.Fatalf("grant said %q", out.String())
+	}
+	if err := run(context.Background(), []string{"user", "grant", "boss", "emperor"}, getenv, io.Discard, io.Discard); err == nil {
+		t.Fatal("an unknown role was granted")
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"reindex", "--restart"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"users: 1 documents indexed", "works: 0 documents indexed", "[##############################] 1/1"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("reindex output lacks %q:\n%s", want, out.String())
+		}
+	}
+}

@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,4 +134,47 @@ func (s *Service) GrantRole(ctx context.Context, userID, role string) (*User, er
 		return nil, err
 	}
 	return &updated, nil
+}
+
+// GrantableRoles are the roles admins hand out (maker comes with a studio).
+var GrantableRoles = []string{RoleCurator, RoleAdmin}
+
+// ChangeRoles adds and removes grantable roles of the user with handle.
+func (s *Service) ChangeRoles(ctx context.Context, handle string, add, remove []string) (*User, error) {
+	for _, list := range [][]string{add, remove} {
+		for _, r := range list {
+			if !slices.Contains(GrantableRoles, r) {
+				return nil, problem.InvalidField("roles", "role_unknown")
+			}
+		}
+	}
+	id, err := s.IDByHandle(ctx, handle)
+	if err != nil {
+		return nil, err
+	}
+	var u *User
+	for _, r := range add {
+		if u, err = s.GrantRole(ctx, id, r); err != nil {
+			return nil, err
+		}
+	}
+	if len(remove) > 0 {
+		var updated User
+		err := s.index.Write(ctx, SearchKind, id, func(ctx context.Context) (search.Document, error) {
+			err := s.users.FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$pullAll": bson.M{"roles": remove}},
+				options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&updated)
+			if err != nil {
+				return nil, mongodb.Classify("revoke roles", err)
+			}
+			return updated.searchDocument(), nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		u = &updated
+	}
+	if u == nil {
+		return s.userByID(ctx, id)
+	}
+	return u, nil
 }

@@ -108,3 +108,20 @@ func (s *Server) apiUser(c echo.Context) error {
 func (s *Server) apiNotFound(c echo.Context) error {
 	return echo.ErrNotFound
 }
+
+type rolesChange struct {
+	Add    []string `json:"add"`
+	Remove []string `json:"remove"`
+}
+
+func (s *Server) apiChangeRoles(c echo.Context) error {
+	var in rolesChange
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := s.accounts.ChangeRoles(c.Request().Context(), c.Param("handle"), in.Add, in.Remove)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]userJSON{"user": publicUser(u)})
+}

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -260,4 +261,24 @@ func postForm(t *testing.T, c *testrig.Client, path, form string) *testrig.Respo
 	}
 	defer resp.Body.Close()
 	return &testrig.Response{Status: resp.StatusCode, Header: resp.Header}
+}
+
+func TestOnlyAdminsChangeRoles(t *testing.T) {
+	rig := testrig.MustStart(t)
+	boss := rig.Client(t)
+	boss.SignUp("boss")
+	if _, err := rig.App.Accounts.ChangeRoles(context.Background(), "boss", []string{"admin"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	member := rig.Client(t)
+	member.SignUp("member")
+	run(t, member, []scenario{
+		{"a member may not grant roles", "POST", "/api/v1/admin/users/member/roles", map[string]any{"add": []string{"admin"}}, 403, []string{`"needs_role_admin"`}, nil},
+	})
+	run(t, boss, []scenario{
+		{"an admin makes a curator", "POST", "/api/v1/admin/users/member/roles", map[string]any{"add": []string{"curator"}}, 200, []string{`"roles":["curator"]`}, nil},
+		{"an unknown role is named", "POST", "/api/v1/admin/users/member/roles", map[string]any{"add": []string{"king"}}, 422, []string{`"roles":`}, nil},
+		{"an unknown user is a 404", "POST", "/api/v1/admin/users/nobody_here/roles", map[string]any{"add": []string{"curator"}}, 404, nil, nil},
+		{"and the role can be taken back", "POST", "/api/v1/admin/users/member/roles", map[string]any{"remove": []string{"curator"}}, 200, []string{`"roles":[]`}, nil},
+	})
 }

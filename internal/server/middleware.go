@@ -247,6 +247,18 @@ func (s *Server) requireAPIUser(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// requireRole lets only users holding role through (after requireAPIUser).
+func (s *Server) requireRole(role string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !currentUser(c).HasRole(role) {
+				return problem.Forbidden("needs_role_" + role)
+			}
+			return next(c)
+		}
+	}
+}
+
 func (s *Server) requirePageUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if currentUser(c) == nil {

@@ -3,6 +3,8 @@ package server
 import (
 	"net/http"
 
+	"guildhall/internal/account"
+
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -75,6 +77,9 @@ func (s *Server) routes(e *echo.Echo) {
 	me.POST("/works/:id/favorite", s.apiFavourite)
 	me.DELETE("/works/:id/favorite", s.apiUnfavourite)
 	uploads.POST("/api/v1/media", s.apiUploadMedia, s.requireAPIUser)
+
+	admin := api.Group("/admin", s.requireAPIUser, s.requireRole(account.RoleAdmin))
+	admin.POST("/users/:handle/roles", s.apiChangeRoles)
 
 	api.Any("/*", s.apiNotFound)
 }
