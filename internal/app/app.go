@@ -20,6 +20,7 @@ import (
 
 	"guildhall/internal/account"
 	"guildhall/internal/config"
+	"guildhall/internal/discovery"
 	"guildhall/internal/maker"
 	"guildhall/internal/markdown"
 	"guildhall/internal/media"
@@ -131,7 +132,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	}))
 	a.Handler, err = server.New(server.Deps{
 		Config: cfg, Logger: logger, Accounts: a.Accounts, Registry: a.Registry,
-		Makers: a.Makers, Works: a.Works, Media: a.Media,
+		Makers: a.Makers, Works: a.Works, Media: a.Media, Search: discovery.New(a.Index),
 		Checks: []server.Check{
 			{Name: "mongodb", Ping: a.DB.Ping},
 			{Name: "search", Ping: a.Index.Ping},

@@ -29,6 +29,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// Pages.
 	app.GET("/", s.homePage)
 	app.GET("/sitemap.xml", s.sitemap)
+	app.GET("/search", s.searchPage)
 	app.GET("/signup", s.signUpPage)
 	app.POST("/signup", s.signUpSubmit)
 	app.GET("/signin", s.signInPage)
@@ -54,6 +55,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// JSON API, the pages' twin.
 	api := app.Group("/api/v1")
 	api.GET("/openapi.json", s.openAPI)
+	api.GET("/search", s.apiSearch)
 	api.POST("/auth/signup", s.apiSignUp)
 	api.POST("/auth/login", s.apiSignIn)
 	api.POST("/auth/logout", s.apiSignOut)

@@ -14,6 +14,7 @@ import (
 
 	"guildhall/internal/account"
 	"guildhall/internal/config"
+	"guildhall/internal/discovery"
 	"guildhall/internal/i18n"
 	"guildhall/internal/maker"
 	"guildhall/internal/media"
@@ -34,23 +35,25 @@ type Deps struct {
 	Makers   *maker.Service
 	Works    *work.Service
 	Media    *media.Service
+	Search   *discovery.Service
 	Checks   []Check
 	Registry *prometheus.Registry
 }
 
 // Server holds what handlers share.
 type Server struct {
-	cfg      config.Config
-	log      *slog.Logger
-	accounts *account.Service
-	makers   *maker.Service
-	works    *work.Service
-	media    *media.Service
-	checks   []Check
-	registry *prometheus.Registry
-	catalog  *i18n.Catalog
-	views    *views
-	metrics  *httpMetrics
+	cfg       config.Config
+	log       *slog.Logger
+	accounts  *account.Service
+	makers    *maker.Service
+	works     *work.Service
+	media     *media.Service
+	discovery *discovery.Service
+	checks    []Check
+	registry  *prometheus.Registry
+	catalog   *i18n.Catalog
+	views     *views
+	metrics   *httpMetrics
 }
 
 // New builds the Echo app with every route.
@@ -67,7 +70,7 @@ func New(d Deps) (*echo.Echo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("register http metrics: %w", err)
 	}
-	s := &Server{cfg: d.Config, log: d.Logger, accounts: d.Accounts, makers: d.Makers, works: d.Works, media: d.Media, checks: d.Checks,
+	s := &Server{cfg: d.Config, log: d.Logger, accounts: d.Accounts, makers: d.Makers, works: d.Works, media: d.Media, discovery: d.Search, checks: d.Checks,
 		registry: d.Registry, catalog: catalog, views: v, metrics: m}
 	e := echo.New()
 	e.HideBanner = true

@@ -73,9 +73,9 @@ func (q ListQuery) search() (search.Query, error) {
 	return search.Query{Sort: sort, Offset: offset, Limit: limit}, nil
 }
 
-// publicFilter is the one place that keeps drafts and archived works out of
+// PublicFilter is the one place that keeps drafts and archived works out of
 // every list shown to people other than their maker.
-func publicFilter() search.Filter {
+func PublicFilter() search.Filter {
 	return search.Filter{Field: "status", Values: []any{StatusPublished}}
 }
 
@@ -85,7 +85,7 @@ func (s *Service) ByMaker(ctx context.Context, makerID string, q ListQuery) (*Pa
 	if err != nil {
 		return nil, err
 	}
-	sq.Filters = []search.Filter{publicFilter(), {Field: "maker_id", Values: []any{makerID}}}
+	sq.Filters = []search.Filter{PublicFilter(), {Field: "maker_id", Values: []any{makerID}}}
 	return s.list(ctx, sq)
 }
 
@@ -110,13 +110,14 @@ func (s *Service) list(ctx context.Context, q search.Query) (*Page, error) {
 	}
 	p := &Page{Items: make([]Card, 0, len(res.Hits)), Total: res.Total}
 	for _, h := range res.Hits {
-		p.Items = append(p.Items, cardFrom(h.Document))
+		p.Items = append(p.Items, CardFrom(h.Document))
 	}
 	p.NextCursor = search.NextCursor(q.Offset, q.Limit, len(res.Hits), res.Total)
 	return p, nil
 }
 
-func cardFrom(d search.Document) Card {
+// CardFrom reads a card from a works index document.
+func CardFrom(d search.Document) Card {
 	str := func(k string) string { v, _ := d[k].(string); return v }
 	num := func(k string) float64 { v, _ := search.Number(d[k]); return v }
 	boolean := func(k string) bool { v, _ := d[k].(bool); return v }
@@ -190,7 +191,7 @@ type SitemapEntry struct {
 // archived works are kept out by publicFilter like every public list).
 func (s *Service) Sitemap(ctx context.Context, limit int) ([]SitemapEntry, error) {
 	res, err := s.index.Search(ctx, SearchKind, search.Query{
-		Filters: []search.Filter{publicFilter()},
+		Filters: []search.Filter{PublicFilter()},
 		Sort:    []search.Sort{{Field: "updated_at", Desc: true}},
 		Limit:   limit,
 	})
@@ -199,7 +200,7 @@ func (s *Service) Sitemap(ctx context.Context, limit int) ([]SitemapEntry, error
 	}
 	out := make([]SitemapEntry, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		c := cardFrom(h.Document)
+		c := CardFrom(h.Document)
 		updated, _ := search.Number(h.Document["updated_at"])
 		out = append(out, SitemapEntry{Path: c.URL, Modified: time.Unix(int64(updated), 0).UTC()})
 	}

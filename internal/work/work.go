@@ -37,7 +37,7 @@ const (
 
 // SearchSchema declares the works index. It holds every work with its
 // status; every query for people other than the owner goes through
-// publicFilter, the one place that keeps drafts and archives out.
+// PublicFilter, the one place that keeps drafts and archives out.
 var SearchSchema = search.Schema{
 	Kind:         SearchKind,
 	Searchable:   []string{"title", "tags", "materials", "maker_name", "description"},

@@ -1,0 +1,215 @@
+// Package discovery leads people to works and makers: search with filters
+// and facets over the index, in Chinese and English.
+package discovery
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"guildhall/internal/maker"
+	"guildhall/internal/platform/search"
+	"guildhall/internal/problem"
+	"guildhall/internal/work"
+)
+
+// Service implements search.
+type Service struct {
+	index search.Index
+}
+
+// New returns the discovery service.
+func New(index search.Index) *Service { return &Service{index: index} }
+
+// Params is a search as a person or a client asks for it. Prices are in
+// minor units, like every amount in the API.
+type Params struct {
+	Q         string
+	Type      string // works (default) or makers
+	Category  string
+	Tags      []string
+	Materials []string
+	Location  string
+	PriceMin  *int64
+	PriceMax  *int64
+	InStock   *bool
+	Sort      string
+	Limit     int
+	Cursor    string
+}
+
+// Result is one page of a search.
+type Result struct {
+	Type       string                    `json:"type"`
+	Items      []any                     `json:"items"`
+	Facets     map[string]map[string]int `json:"facets"`
+	Total      int                       `json:"total"`
+	NextCursor *string                   `json:"next_cursor"`
+}
+
+// MakerCard is a maker as search results show it.
+type MakerCard struct {
+	Handle    string   `json:"handle"`
+	Name      string   `json:"name"`
+	URL       string   `json:"url"`
+	AvatarURL string   `json:"avatar_url"`
+	Location  string   `json:"location"`
+	Crafts    []string `json:"crafts"`
+	Followers int      `json:"followers"`
+	Works     int      `json:"works"`
+}
+
+var workSorts = map[string][]search.Sort{
+	"relevance":  nil,
+	"newest":     {{Field: "published_at", Desc: true}},
+	"popular":    {{Field: "hot", Desc: true}},
+	"price_asc":  {{Field: "price"}},
+	"price_desc": {{Field: "price", Desc: true}},
+}
+
+var makerSorts = map[string][]search.Sort{
+	"relevance": nil,
+	"newest":    {{Field: "created_at", Desc: true}},
+	"popular":   {{Field: "followers", Desc: true}},
+}
+
+// Facets each type answers with counts.
+var (
+	WorkFacets  = []string{"category", "materials", "tags", "in_stock", "made_to_order"}
+	MakerFacets = []string{"location", "crafts"}
+)
+
+func (p Params) query() (kind string, q search.Query, err error) {
+	f := map[string]string{}
+	q.Text = strings.TrimSpace(p.Q)
+	if len([]rune(q.Text)) > 200 {
+		f["q"] = "too_long"
+	}
+	sorts := workSorts
+	switch p.Type {
+	case "", "works":
+		kind, q.Facets = work.SearchKind, WorkFacets
+		q.Filters = append(q.Filters, work.PublicFilter())
+	case "makers":
+		kind, q.Facets, sorts = maker.SearchKind, MakerFacets, makerSorts
+	default:
+		f["type"] = "type_unknown"
+	}
+	sort := p.Sort
+	if sort == "" {
+		sort = "relevance"
+		if q.Text == "" {
+			sort = "newest"
+		}
+	}
+	s, ok := sorts[sort]
+	if !ok {
+		f["sort"] = "sort_unknown"
+	}
+	q.Sort = s
+	if p.Limit == 0 {
+		p.Limit = search.DefaultLimit
+	}
+	if p.Limit < 1 || p.Limit > 100 {
+		f["limit"] = "out_of_range"
+	}
+	q.Limit = p.Limit
+	if q.Offset, err = search.DecodeCursor(p.Cursor); err != nil {
+		f["cursor"] = "cursor_invalid"
+	}
+	if p.PriceMin != nil && p.PriceMax != nil && *p.PriceMin > *p.PriceMax {
+		f["price_min"] = "out_of_range"
+	}
+	for _, v := range []*int64{p.PriceMin, p.PriceMax} {
+		if v != nil && *v < 0 {
+			f["price_min"] = "out_of_range"
+		}
+	}
+	if len(f) > 0 {
+		return "", q, problem.Invalid(f)
+	}
+	eq := func(field string, values ...string) {
+		var vs []any
+		for _, v := range values {
+			if v = strings.TrimSpace(v); v != "" {
+				vs = append(vs, v)
+			}
+		}
+		if len(vs) > 0 {
+			q.Filters = append(q.Filters, search.Filter{Field: field, Values: vs})
+		}
+	}
+	if kind == work.SearchKind {
+		eq("category", p.Category)
+		for _, t := range p.Tags { // every tag asked for must be there
+			eq("tags", t)
+		}
+		for _, m := range p.Materials {
+			eq("materials", m)
+		}
+		if p.PriceMin != nil || p.PriceMax != nil {
+			r := search.Filter{Field: "price"}
+			if p.PriceMin != nil {
+				v := float64(*p.PriceMin)
+				r.Min = &v
+			}
+			if p.PriceMax != nil {
+				v := float64(*p.PriceMax)
+				r.Max = &v
+			}
+			q.Filters = append(q.Filters, r)
+		}
+		if p.InStock != nil {
+			q.Filters = append(q.Filters, search.Filter{Field: "in_stock", Values: []any{*p.InStock}})
+		}
+	} else {
+		eq("location", p.Location)
+	}
+	return kind, q, nil
+}
+
+// Search runs one search query.
+func (s *Service) Search(ctx context.Context, p Params) (*Result, error) {
+	kind, q, err := p.query()
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.index.Search(ctx, kind, q)
+	if err != nil {
+		return nil, problem.Unavailable("search", fmt.Errorf("search %s: %w", kind, err))
+	}
+	out := &Result{Type: kind, Items: make([]any, 0, len(res.Hits)), Facets: res.Facets, Total: res.Total,
+		NextCursor: search.NextCursor(q.Offset, q.Limit, len(res.Hits), res.Total)}
+	if out.Facets == nil {
+		out.Facets = map[string]map[string]int{}
+	}
+	for _, h := range res.Hits {
+		if kind == work.SearchKind {
+			out.Items = append(out.Items, work.CardFrom(h.Document))
+		} else {
+			out.Items = append(out.Items, makerCard(h.Document))
+		}
+	}
+	return out, nil
+}
+
+func makerCard(d search.Document) MakerCard {
+	str := func(k string) string { v, _ := d[k].(string); return v }
+	num := func(k string) int { v, _ := search.Number(d[k]); return int(v) }
+	var crafts []string
+	switch v := d["crafts"].(type) {
+	case []string:
+		crafts = v
+	case []any:
+		for _, c := range v {
+			if s, ok := c.(string); ok {
+				crafts = append(crafts, s)
+			}
+		}
+	}
+	if crafts == nil {
+		crafts = []string{}
+	}
+	return MakerCard{Handle: str("handle"), Name: str("name"), URL: "/@" + str("handle"), AvatarURL: str("avatar"),
+		Location: str("location"), Crafts: crafts, Followers: num("followers"), Works: num("works")}
+}

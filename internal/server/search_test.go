@@ -1,0 +1,96 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"guildhall/internal/testrig"
+)
+
+func searchIDs(t *testing.T, c *testrig.Client, query string) ([]string, map[string]map[string]int) {
+	t.Helper()
+	r := c.Do("GET", "/api/v1/search?"+query, nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("search %s: %d %s", query, r.Status, r.Body)
+	}
+	var out struct {
+		Items []struct {
+			ID     string
+			Title  string
+			Handle string
+		}
+		Facets map[string]map[string]int
+	}
+	if err := json.Unmarshal(r.Body, &out); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, it := range out.Items {
+		ids = append(ids, it.Title+it.Handle)
+	}
+	return ids, out.Facets
+}
+
+func TestSearchFindsWorksInChineseAndEnglishAndNeverDrafts(t *testing.T) {
+	rig := testrig.MustStart(t)
+	m := openStudio(t, rig, "hz_leather")
+	for _, w := range []map[string]any{
+		{"title": "手工牛皮钱包", "category": "leather", "materials": []string{"牛皮"}, "price": map[string]any{"amount": 12900}, "stock": 2, "tags": []string{"钱包"}, "status": "published"},
+		{"title": "Leather wallet", "category": "leather", "materials": []string{"leather"}, "price": map[string]any{"amount": 9900}, "stock": 0, "status": "published"},
+		{"title": "Celadon tea cup", "category": "ceramics", "materials": []string{"clay"}, "price": map[string]any{"amount": 16800}, "stock": 5, "status": "published"},
+		{"title": "Secret leather prototype", "category": "leather", "price": map[string]any{"amount": 1}, "status": "draft"},
+		{"title": "Old leather belt", "category": "leather", "price": map[string]any{"amount": 5000}, "status": "archived"},
+	} {
+		createWork(t, m, w)
+	}
+	c := rig.Client(t)
+	cases := []struct {
+		name, query string
+		want        []string
+	}{
+		{"a Chinese word is found inside a longer run", "q=牛皮", []string{"手工牛皮钱包"}},
+		{"an English plural finds the singular", "q=wallets", []string{"Leather wallet"}},
+		{"a typo in a longer word still finds it", "q=lether", []string{"Leather wallet"}},
+		{"a category narrows the list", "category=ceramics", []string{"Celadon tea cup"}},
+		{"a price range in minor units", "price_min=10000&price_max=13000", []string{"手工牛皮钱包"}},
+		{"in stock leaves out sold-out works", "category=leather&in_stock=true", []string{"手工牛皮钱包"}},
+		{"price ascending", "sort=price_asc", []string{"Leather wallet", "手工牛皮钱包", "Celadon tea cup"}},
+		{"a material filter", "materials=clay", []string{"Celadon tea cup"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _ := searchIDs(t, c, tc.query)
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Fatalf("%s: got %v, want %v", tc.query, got, tc.want)
+			}
+		})
+	}
+	for _, q := range []string{"q=secret", "q=prototype", "q=belt", "q=leather", "category=leather", "sort=price_asc", "q=old"} {
+		got, facets := searchIDs(t, c, q)
+		for _, title := range got {
+			if strings.Contains(title, "Secret") || strings.Contains(title, "belt") {
+				t.Errorf("%s returned a draft or archived work: %v", q, got)
+			}
+		}
+		if facets["category"]["leather"] > 2 {
+			t.Errorf("%s: facet counts include hidden works: %v", q, facets["category"])
+		}
+	}
+	_, facets := searchIDs(t, c, "")
+	if facets["category"]["leather"] != 2 || facets["category"]["ceramics"] != 1 {
+		t.Errorf("category facets %v", facets["category"])
+	}
+	if got, _ := searchIDs(t, c, "type=makers&q=hz_leather"); len(got) != 1 || got[0] != "hz_leather" {
+		t.Errorf("maker search: %v", got)
+	}
+	run(t, c, []scenario{
+		{"an unknown type is named", "GET", "/api/v1/search?type=planets", nil, 422, []string{`"type":`}, nil},
+		{"a bad price is named", "GET", "/api/v1/search?price_min=cheap", nil, 422, []string{`"price_min":`}, nil},
+		{"a reversed range is named", "GET", "/api/v1/search?price_min=500&price_max=100", nil, 422, []string{`"price_min":`}, nil},
+		{"an unknown sort is named", "GET", "/api/v1/search?sort=random", nil, 422, []string{`"sort":`}, nil},
+		{"the search page renders in Chinese", "GET", "/search?q=牛皮&lang=zh-CN", nil, 200, []string{"手工牛皮钱包", "共 1 个结果", "皮具"}, nil},
+		{"a bad price on the page is shown, not a 500", "GET", "/search?min=abc", nil, 422, []string{"field-error"}, nil},
+	})
+}
