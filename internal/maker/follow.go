@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/problem"
@@ -23,11 +24,18 @@ func (s *Service) Follow(ctx context.Context, followerID, handle string) error {
 	}
 	_, err = s.follows.InsertOne(ctx, bson.M{"_id": followerID + ":" + st.ID, "follower": followerID, "maker": st.ID,
 		"at": s.now().UTC().Truncate(time.Millisecond)})
-	if mongodb.IsDuplicate(err) {
-		return nil
-	}
-	if err != nil {
+	created := err == nil
+	if err != nil && !mongodb.IsDuplicate(err) {
 		return mongodb.Classify("follow "+st.ID, err)
+	}
+	// The follower's list is kept even on a repeat, which mends a list
+	// that a crash after the edge's insert left without this maker.
+	if _, err := s.following.UpdateOne(ctx, bson.M{"_id": followerID}, bson.M{"$addToSet": bson.M{"makers": st.ID}},
+		options.UpdateOne().SetUpsert(true)); err != nil {
+		return mongodb.Classify("list follow "+st.ID, err)
+	}
+	if !created {
+		return nil
 	}
 	return s.countFollowers(ctx, st.ID, 1)
 }
@@ -41,6 +49,9 @@ func (s *Service) Unfollow(ctx context.Context, followerID, handle string) error
 	res, err := s.follows.DeleteOne(ctx, bson.M{"_id": followerID + ":" + st.ID})
 	if err != nil {
 		return mongodb.Classify("unfollow "+st.ID, err)
+	}
+	if _, err := s.following.UpdateOne(ctx, bson.M{"_id": followerID}, bson.M{"$pull": bson.M{"makers": st.ID}}); err != nil {
+		return mongodb.Classify("unlist follow "+st.ID, err)
 	}
 	if res.DeletedCount == 0 {
 		return nil
@@ -65,4 +76,17 @@ func (s *Service) Follows(ctx context.Context, followerID, makerID string) (bool
 		return false, mongodb.Classify("read follow", err)
 	}
 	return true, nil
+}
+
+// Following returns the ids of the makers followerID follows: one read by
+// _id of the follower's list.
+func (s *Service) Following(ctx context.Context, followerID string) ([]string, error) {
+	var list struct {
+		Makers []string `bson:"makers"`
+	}
+	err := s.following.FindOne(ctx, bson.M{"_id": followerID}).Decode(&list)
+	if err != nil && !mongodb.IsNotFound(err) {
+		return nil, mongodb.Classify("read following", err)
+	}
+	return list.Makers, nil
 }

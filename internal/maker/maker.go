@@ -27,7 +27,10 @@ import (
 const (
 	Collection        = "makers"
 	FollowsCollection = "follows"
-	SearchKind        = "makers"
+	// FollowingCollection holds each follower's list of makers (_id: the
+	// follower), so the feed is one read and one search.
+	FollowingCollection = "following"
+	SearchKind          = "makers"
 )
 
 // SearchSchema declares the makers index (search, rising makers).
@@ -110,18 +113,18 @@ type Indexer interface {
 
 // Service implements studios and follows.
 type Service struct {
-	makers, follows *mongo.Collection
-	accounts        *account.Service
-	media           *media.Service
-	index           Indexer
-	md              *markdown.Renderer
-	log             *slog.Logger
-	now             func() time.Time
+	makers, follows, following *mongo.Collection
+	accounts                   *account.Service
+	media                      *media.Service
+	index                      Indexer
+	md                         *markdown.Renderer
+	log                        *slog.Logger
+	now                        func() time.Time
 }
 
 // New returns the maker service.
 func New(db *mongo.Database, accounts *account.Service, media *media.Service, index Indexer, md *markdown.Renderer, log *slog.Logger) *Service {
-	s := &Service{makers: db.Collection(Collection), follows: db.Collection(FollowsCollection),
+	s := &Service{makers: db.Collection(Collection), follows: db.Collection(FollowsCollection), following: db.Collection(FollowingCollection),
 		accounts: accounts, media: media, index: index, md: md, log: log, now: time.Now}
 	index.Register(SearchKind, Collection, s.loadSearchDocument)
 	return s

@@ -272,3 +272,15 @@ func (s *Server) serveMedia(c echo.Context) error {
 	h.Set("Content-Length", strconv.FormatInt(f.Info.Size, 10))
 	return c.Stream(http.StatusOK, f.Info.ContentType, f.Body)
 }
+
+func (s *Server) apiFeed(c echo.Context) error {
+	q, err := listQuery(c)
+	if err != nil {
+		return err
+	}
+	page, err := s.works.Feed(c.Request().Context(), currentUser(c), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}

@@ -243,3 +243,34 @@ func TestPopularOrdersByTheHotScoreAsFavouritesArrive(t *testing.T) {
 		t.Fatal("newest ignores signals")
 	}
 }
+
+func TestTheFeedShowsNewWorksOfFollowedMakersOnly(t *testing.T) {
+	rig := testrig.MustStart(t)
+	followed := openStudio(t, rig, "followed")
+	other := openStudio(t, rig, "unfollowed")
+	createWork(t, followed, merge(wallet("published"), "title", "First vase"))
+	createWork(t, other, merge(wallet("published"), "title", "Stranger's bowl"))
+	createWork(t, followed, merge(wallet("draft"), "title", "Unfinished vase"))
+	fan := rig.Client(t)
+	fan.SignUp("reader")
+	run(t, fan, []scenario{
+		{"an empty feed before following anyone", "GET", "/api/v1/feed", nil, 200, []string{`"items":[]`}, nil},
+		{"follow a maker", "POST", "/api/v1/makers/followed/follow", nil, 204, nil, nil},
+	})
+	createWork(t, followed, merge(wallet("published"), "title", "Second vase"))
+	var page struct{ Items []struct{ Title string } }
+	fan.Do("GET", "/api/v1/feed", nil).JSON(t, &page)
+	var titles []string
+	for _, it := range page.Items {
+		titles = append(titles, it.Title)
+	}
+	if strings.Join(titles, "|") != "Second vase|First vase" {
+		t.Fatalf("feed %v, want the followed maker's published works, newest first", titles)
+	}
+	run(t, fan, []scenario{
+		{"the feed page shows them", "GET", "/feed", nil, 200, []string{"Second vase", "First vase"}, nil},
+		{"unfollow", "DELETE", "/api/v1/makers/followed/follow", nil, 204, nil, nil},
+		{"and the feed is empty again", "GET", "/api/v1/feed", nil, 200, []string{`"items":[]`}, nil},
+		{"the feed needs a session", "GET", "/api/v1/feed", nil, 401, nil, []string{"Authorization", "Bearer nope"}},
+	})
+}

@@ -230,3 +230,20 @@ func splitList(v string) []string {
 	}
 	return out
 }
+
+type feedPage struct {
+	Page
+	Works *work.Page
+}
+
+func (s *Server) feedPage(c echo.Context) error {
+	q, err := listQuery(c)
+	if err != nil {
+		return err
+	}
+	p := &feedPage{Page: s.page(c, "feed_title")}
+	if p.Works, err = s.works.Feed(c.Request().Context(), currentUser(c), q); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "feed", p)
+}

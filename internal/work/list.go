@@ -206,3 +206,26 @@ func (s *Service) Sitemap(ctx context.Context, limit int) ([]SitemapEntry, error
 	}
 	return out, nil
 }
+
+// Feed lists the newest published works of the makers u follows: one read
+// for the list of makers and one search.
+func (s *Service) Feed(ctx context.Context, u *account.User, q ListQuery) (*Page, error) {
+	makers, err := s.makers.Following(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	q.Sort = "newest"
+	sq, err := q.search()
+	if err != nil {
+		return nil, err
+	}
+	if len(makers) == 0 {
+		return &Page{Items: []Card{}}, nil
+	}
+	ids := make([]any, len(makers))
+	for i, m := range makers {
+		ids[i] = m
+	}
+	sq.Filters = []search.Filter{PublicFilter(), {Field: "maker_id", Values: ids}}
+	return s.list(ctx, sq)
+}

@@ -108,3 +108,11 @@ func Number(v any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// SuggestLimit applies Suggest's default and bound to a requested limit.
+func SuggestLimit(limit int) int {
+	if limit <= 0 {
+		return DefaultSuggestLimit
+	}
+	return min(limit, MaxSuggestLimit)
+}

@@ -19,15 +19,24 @@ func WithRecorder(ctx context.Context, r *Recorder) context.Context {
 // Queries returns how many searches were sent.
 func (r *Recorder) Queries() int { return int(r.queries.Load()) }
 
-// Recorded wraps an index so that searches are counted in the recorder of
+// Recorded wraps an index so that searches and suggestions are counted in the recorder of
 // their context, if any. Without one it costs a context lookup.
 func Recorded(ix Index) Index { return recorded{ix} }
 
 type recorded struct{ Index }
 
 func (r recorded) Search(ctx context.Context, kind string, q Query) (Result, error) {
+	count(ctx)
+	return r.Index.Search(ctx, kind, q)
+}
+
+func (r recorded) Suggest(ctx context.Context, kind, prefix, field string, limit int, filters []Filter) ([]string, error) {
+	count(ctx)
+	return r.Index.Suggest(ctx, kind, prefix, field, limit, filters)
+}
+
+func count(ctx context.Context) {
 	if rec, ok := ctx.Value(recorderKey{}).(*Recorder); ok {
 		rec.queries.Add(1)
 	}
-	return r.Index.Search(ctx, kind, q)
 }

@@ -56,13 +56,29 @@ type Query struct {
 	Facets  []string
 	Offset  int
 	Limit   int // 0 means 24
+	// Highlight names searchable fields to return highlighted in
+	// Hit.Highlights. Asking for a field that is not searchable is an error
+	// (Bleve; Meilisearch highlights any displayed field).
+	Highlight []string
 }
 
 // Hit is one matching document with the stored fields.
 type Hit struct {
 	ID       string
 	Document Document
+	// Highlights maps each field of Query.Highlight in which the query
+	// matched to that field's text, HTML-escaped, with every matched term
+	// wrapped in <mark>…</mark>: safe to use as template.HTML. A list field's
+	// elements are joined with ", ". Nil when no requested field matched.
+	Highlights map[string]string
 }
+
+// DefaultSuggestLimit is the number of suggestions when Suggest's limit is
+// 0 or less; MaxSuggestLimit bounds larger limits.
+const (
+	DefaultSuggestLimit = 10
+	MaxSuggestLimit     = 100
+)
 
 // Result is a page of hits. Total is the (possibly estimated) count of all
 // matches; Facets maps field -> value -> count over all matches.
@@ -79,6 +95,14 @@ type Index interface {
 	Upsert(ctx context.Context, kind string, docs ...Document) error
 	Delete(ctx context.Context, kind string, ids ...string) error
 	Search(ctx context.Context, kind string, q Query) (Result, error)
+	// Suggest completes what a user is typing: up to limit distinct values
+	// of field (a searchable field, e.g. a work's title) from the documents
+	// whose field matches prefix, most relevant first. Every word of prefix
+	// must match and the last one may be the start of a word ("lea" finds
+	// "Leather wallet"; "牛" finds "手工牛皮钱包"). Of a list field only the
+	// elements that match are suggested. Filters apply as in Search. An
+	// empty prefix suggests nothing.
+	Suggest(ctx context.Context, kind, prefix, field string, limit int, filters []Filter) ([]string, error)
 	Ping(ctx context.Context) error
 	Close() error
 	Name() string // "bleve", "meilisearch"

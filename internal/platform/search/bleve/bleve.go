@@ -186,6 +186,21 @@ func (x *Index) Search(ctx context.Context, kindName string, q search.Query) (se
 	return res, nil
 }
 
+// Suggest implements search.Index.
+func (x *Index) Suggest(ctx context.Context, kindName, prefix, field string, limit int, filters []search.Filter) ([]string, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	k, err := x.kind(kindName)
+	if err != nil {
+		return nil, err
+	}
+	out, err := k.suggest(ctx, prefix, field, limit, filters)
+	if err != nil {
+		return nil, fmt.Errorf("search %s: %w", kindName, err)
+	}
+	return out, nil
+}
+
 // Ping implements search.Index.
 func (x *Index) Ping(ctx context.Context) error {
 	x.mu.RLock()

@@ -156,6 +156,15 @@ func TestACancelledContextStopsASearch(t *testing.T) {
 	}
 }
 
+func TestHighlightingAFieldThatIsNotSearchableFails(t *testing.T) {
+	ctx := context.Background()
+	ix := openTemp(t)
+	searchtest.Seed(ctx, t, ix)
+	if _, err := ix.Search(ctx, "works", search.Query{Text: "leather", Highlight: []string{"category"}}); err == nil {
+		t.Error("highlight category: no error")
+	}
+}
+
 func equal(a, b []string) bool {
 	if len(a) != len(b) {
 		return false

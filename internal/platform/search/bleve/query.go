@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -28,6 +29,10 @@ const (
 
 func (k *kind) search(ctx context.Context, q search.Query) (search.Result, error) {
 	bq, hasText, err := k.query(q)
+	if err != nil {
+		return search.Result{}, err
+	}
+	hl, err := k.highlighter(q)
 	if err != nil {
 		return search.Result{}, err
 	}
@@ -57,7 +62,18 @@ func (k *kind) search(ctx context.Context, q search.Query) (search.Result, error
 		if err := json.Unmarshal([]byte(raw), &d); err != nil {
 			return search.Result{}, fmt.Errorf("decode %q: %w", h.ID, err)
 		}
-		out.Hits = append(out.Hits, search.Hit{ID: h.ID, Document: d})
+		hit := search.Hit{ID: h.ID, Document: d}
+		if hl != nil {
+			for _, f := range q.Highlight {
+				if text, ok := hl.highlightField(texts(d, f)); ok {
+					if hit.Highlights == nil {
+						hit.Highlights = map[string]string{}
+					}
+					hit.Highlights[f] = text
+				}
+			}
+		}
+		out.Hits = append(out.Hits, hit)
 	}
 	if len(q.Facets) > 0 {
 		out.Facets = make(map[string]map[string]int, len(q.Facets))
@@ -74,31 +90,112 @@ func (k *kind) search(ctx context.Context, q search.Query) (search.Result, error
 	return out, nil
 }
 
+// highlighter checks q.Highlight and returns the matcher for it, or nil
+// when nothing is to be highlighted.
+func (k *kind) highlighter(q search.Query) (*matcher, error) {
+	if len(q.Highlight) == 0 {
+		return nil, nil
+	}
+	for _, f := range q.Highlight {
+		if _, err := k.searchable(f); err != nil {
+			return nil, fmt.Errorf("highlight: %w", err)
+		}
+	}
+	return k.matcher(q.Text)
+}
+
+func (k *kind) matcher(text string) (*matcher, error) {
+	terms, err := k.terms(text)
+	if err != nil || len(terms) == 0 {
+		return nil, err
+	}
+	return &matcher{an: k.idx.Mapping().AnalyzerNamed(textAnalyzer), terms: terms}, nil
+}
+
+// searchable returns the position of a searchable field.
+func (k *kind) searchable(field string) (int, error) {
+	if i := slices.Index(k.schema.Searchable, field); i >= 0 {
+		return i, nil
+	}
+	return 0, fmt.Errorf("field %q is not searchable", field)
+}
+
+// suggest runs prefix on field alone and collects the field's distinct
+// values in relevance order. Duplicates (two works with one title) are why
+// it fetches more hits than it returns, page by page if it must.
+func (k *kind) suggest(ctx context.Context, prefix, field string, limit int, filters []search.Filter) ([]string, error) {
+	i, err := k.searchable(field)
+	if err != nil {
+		return nil, fmt.Errorf("suggest: %w", err)
+	}
+	m, err := k.matcher(prefix)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	bq, _, err := k.queryOn(prefix, filters, []int{i})
+	if err != nil {
+		return nil, err
+	}
+	order, err := k.order(nil, true)
+	if err != nil {
+		return nil, err
+	}
+	limit = search.SuggestLimit(limit)
+	page := min(limit*2, search.MaxOffset)
+	var out []string
+	seen := map[string]bool{}
+	for offset := 0; len(out) < limit && offset < search.MaxOffset; offset += page {
+		req := blv.NewSearchRequestOptions(bq, page, offset, false)
+		req.Fields = []string{sourceField}
+		req.SortByCustom(order)
+		res, err := k.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			raw, _ := h.Fields[sourceField].(string)
+			var d map[string]any
+			if err := json.Unmarshal([]byte(raw), &d); err != nil {
+				return nil, fmt.Errorf("decode %q: %w", h.ID, err)
+			}
+			values := texts(d, field)
+			for _, v := range values {
+				// Of a list, only the elements that match; a single value
+				// matched, or the document would not be here.
+				if seen[v] || (len(values) > 1 && len(m.spans(v)) == 0) {
+					continue
+				}
+				seen[v] = true
+				out = append(out, v)
+				if len(out) == limit {
+					return out, nil
+				}
+			}
+		}
+		if len(res.Hits) < page {
+			break
+		}
+	}
+	return out, nil
+}
+
 // query ANDs every query word with the filters. Every word must match, as
 // with Meilisearch's matchingStrategy "all" (which the meili adapter sends).
 func (k *kind) query(q search.Query) (query.Query, bool, error) {
+	return k.queryOn(q.Text, q.Filters, k.allFields())
+}
+
+// queryOn is query restricted to the searchable fields at positions fields.
+func (k *kind) queryOn(text string, filters []search.Filter, fields []int) (query.Query, bool, error) {
 	var parts []query.Query
-	words := strings.Fields(q.Text)
-	hasText := false
-	if len(words) > 0 {
-		an := k.idx.Mapping().AnalyzerNamed(textAnalyzer)
-		if an == nil {
-			return nil, false, fmt.Errorf("analyzer %s missing", textAnalyzer)
-		}
-		seen := map[string]bool{}
-		for wi, w := range words {
-			for _, tok := range an.Analyze([]byte(w)) {
-				term := string(tok.Term)
-				if seen[term] {
-					continue
-				}
-				seen[term] = true
-				hasText = true
-				parts = append(parts, k.termQuery(tok, wi == len(words)-1))
-			}
-		}
+	terms, err := k.terms(text)
+	if err != nil {
+		return nil, false, err
 	}
-	for _, f := range q.Filters {
+	for _, t := range terms {
+		parts = append(parts, k.termQuery(t, fields))
+	}
+	for _, f := range filters {
 		fq, err := k.filter(f)
 		if err != nil {
 			return nil, false, err
@@ -108,39 +205,88 @@ func (k *kind) query(q search.Query) (query.Query, bool, error) {
 	if len(parts) == 0 {
 		return query.NewMatchAllQuery(), false, nil
 	}
-	return query.NewConjunctionQuery(parts), hasText, nil
+	return query.NewConjunctionQuery(parts), len(terms) > 0, nil
 }
 
-// termQuery matches one analysed token in any searchable field, earlier
-// fields weighing more. Words get Meilisearch's typo budget (1 typo from 5
-// letters, 2 from 9) and the last word also matches as a prefix, for
-// search-as-you-type. CJK bigrams and numbers match exactly.
-func (k *kind) termQuery(tok *analysis.Token, last bool) query.Query {
-	term := string(tok.Term)
-	word := tok.Type == analysis.AlphaNumeric
-	fuzz := 0
-	if n := utf8.RuneCountInString(term); word && n >= 9 {
-		fuzz = 2
-	} else if word && n >= 5 {
-		fuzz = 1
+// queryTerm is one distinct analysed token of the query text and how loosely
+// it matches: Meilisearch's typo budget (1 typo from 5 letters, 2 from 9)
+// for words, and the last word also as a prefix, for search-as-you-type.
+// CJK bigrams and numbers match exactly.
+type queryTerm struct {
+	term   string
+	fuzz   int
+	prefix bool
+	// single marks a CJK unigram of a word that also gave bigrams: it must
+	// match (the bigrams already imply it) but is not highlighted alone.
+	single bool
+}
+
+func (k *kind) terms(text string) ([]queryTerm, error) {
+	words := strings.Fields(text)
+	if len(words) == 0 {
+		return nil, nil
 	}
+	an := k.idx.Mapping().AnalyzerNamed(textAnalyzer)
+	if an == nil {
+		return nil, fmt.Errorf("analyzer %s missing", textAnalyzer)
+	}
+	var out []queryTerm
+	seen := map[string]bool{}
+	for wi, w := range words {
+		toks := an.Analyze([]byte(w))
+		bigrams := false
+		for _, tok := range toks {
+			bigrams = bigrams || tok.Type == analysis.Double
+		}
+		for _, tok := range toks {
+			term := string(tok.Term)
+			if seen[term] {
+				continue
+			}
+			seen[term] = true
+			qt := queryTerm{term: term, single: bigrams && tok.Type == analysis.Single}
+			if tok.Type == analysis.AlphaNumeric {
+				if n := utf8.RuneCountInString(term); n >= 9 {
+					qt.fuzz = 2
+				} else if n >= 5 {
+					qt.fuzz = 1
+				}
+				qt.prefix = wi == len(words)-1
+			}
+			out = append(out, qt)
+		}
+	}
+	return out, nil
+}
+
+func (k *kind) allFields() []int {
+	out := make([]int, len(k.schema.Searchable))
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// termQuery matches one query term in any of the searchable fields at
+// positions fields, earlier fields weighing more.
+func (k *kind) termQuery(t queryTerm, fields []int) query.Query {
 	n := len(k.schema.Searchable)
 	var alts []query.Query
-	for i := range k.schema.Searchable {
+	for _, i := range fields {
 		field, weight := textField(i), float64(n-i)
-		tq := query.NewTermQuery(term)
+		tq := query.NewTermQuery(t.term)
 		tq.SetField(field)
 		tq.SetBoost(weight)
 		alts = append(alts, tq)
-		if fuzz > 0 {
-			fq := query.NewFuzzyQuery(term)
+		if t.fuzz > 0 {
+			fq := query.NewFuzzyQuery(t.term)
 			fq.SetField(field)
-			fq.SetFuzziness(fuzz)
+			fq.SetFuzziness(t.fuzz)
 			fq.SetBoost(weight * fuzzyBoost)
 			alts = append(alts, fq)
 		}
-		if last && word {
-			pq := query.NewPrefixQuery(term)
+		if t.prefix {
+			pq := query.NewPrefixQuery(t.term)
 			pq.SetField(field)
 			pq.SetBoost(weight * prefixBoost)
 			alts = append(alts, pq)

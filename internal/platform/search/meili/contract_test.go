@@ -200,6 +200,138 @@ func TestSearchWithoutLimitAsksForTheDefaultPage(t *testing.T) {
 	}
 }
 
+func TestSearchWithHighlightAsksForSentinelTagsAndEscapesFormattedText(t *testing.T) {
+	f, srv := newFake(t, "t-works")
+	// Meilisearch puts its tags into _formatted and leaves the rest as the
+	// document holds it, markup included.
+	f.searchReply = `{"hits":[
+		{"id":"w1","title":"<script>x</script> Leather & <mark>wood</mark>","description":"Oiled",
+		 "_formatted":{"id":"w1","title":"<script>x</script> \ue000mark\ue001Leather\ue000/mark\ue001 & <mark>wood</mark>","description":"Oiled"}},
+		{"id":"w2","title":"Tags","tags":["leather","wallet"],
+		 "_formatted":{"id":"w2","title":"Tags","tags":["\ue000mark\ue001leather\ue000/mark\ue001","wallet"]}}
+	],"estimatedTotalHits":2}`
+	x := newTestIndex(t, srv.URL)
+	res, err := x.Search(context.Background(), "works", search.Query{Text: "leather", Highlight: []string{"title", "description", "tags"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := f.body(t, "POST", "/indexes/t-works/search").(map[string]any)
+	want := map[string]any{
+		"attributesToHighlight": []any{"title", "description", "tags"},
+		"highlightPreTag":       "\ue000mark\ue001",
+		"highlightPostTag":      "\ue000/mark\ue001",
+	}
+	for k, w := range want {
+		if !reflect.DeepEqual(body[k], w) {
+			t.Errorf("body[%s] = %q, want %q", k, body[k], w)
+		}
+	}
+	if len(res.Hits) != 2 {
+		t.Fatalf("hits = %v", searchtest.IDs(res))
+	}
+	wantHL := map[string]string{"title": "&lt;script&gt;x&lt;/script&gt; <mark>Leather</mark> &amp; &lt;mark&gt;wood&lt;/mark&gt;"}
+	if got := res.Hits[0].Highlights; !reflect.DeepEqual(got, wantHL) {
+		t.Errorf("highlights = %q, want %q", got, wantHL)
+	}
+	if got, want := res.Hits[1].Highlights, map[string]string{"tags": "<mark>leather</mark>, wallet"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("list highlights = %q, want %q", got, want)
+	}
+	if _, ok := res.Hits[0].Document["_formatted"]; ok || res.Hits[0].Document["title"] != "<script>x</script> Leather & <mark>wood</mark>" {
+		t.Errorf("document = %q, want the stored fields without _formatted", res.Hits[0].Document)
+	}
+}
+
+func TestSearchWithoutHighlightAsksForNone(t *testing.T) {
+	f, srv := newFake(t, "t-works")
+	f.searchReply = `{"hits":[{"id":"w1","title":"Wallet"}],"estimatedTotalHits":1}`
+	x := newTestIndex(t, srv.URL)
+	res, err := x.Search(context.Background(), "works", search.Query{Text: "wallet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := f.body(t, "POST", "/indexes/t-works/search").(map[string]any)
+	for _, k := range []string{"attributesToHighlight", "highlightPreTag", "highlightPostTag"} {
+		if v, ok := body[k]; ok {
+			t.Errorf("body[%s] = %v, want it absent", k, v)
+		}
+	}
+	if res.Hits[0].Highlights != nil {
+		t.Errorf("highlights = %q", res.Hits[0].Highlights)
+	}
+}
+
+func TestSuggestSearchesThePrefixOnTheFieldAndReturnsDistinctValues(t *testing.T) {
+	f, srv := newFake(t, "t-works")
+	f.searchReply = `{"hits":[
+		{"title":"Leather belt","_formatted":{"title":"\ue000mark\ue001Leath\ue000/mark\ue001er belt"}},
+		{"title":"Leather belt","_formatted":{"title":"\ue000mark\ue001Leath\ue000/mark\ue001er belt"}},
+		{"title":"<b>Leather</b> & apron","_formatted":{"title":"<b>\ue000mark\ue001Leath\ue000/mark\ue001er</b> & apron"}},
+		{"title":"Leather wallet","_formatted":{"title":"\ue000mark\ue001Leath\ue000/mark\ue001er wallet"}}
+	],"estimatedTotalHits":4}`
+	x := newTestIndex(t, srv.URL)
+	got, err := x.Suggest(context.Background(), "works", "leath", "title", 2, []search.Filter{{Field: "maker", Values: []any{"m1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Leather belt", "<b>Leather</b> & apron"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("suggestions = %q, want %q (distinct, raw text, at most 2)", got, want)
+	}
+	wantCalls(t, f, "POST /indexes/t-works/search")
+	body := f.body(t, "POST", "/indexes/t-works/search").(map[string]any)
+	want := map[string]any{
+		"q":                     "leath",
+		"limit":                 float64(4),
+		"attributesToRetrieve":  []any{"title"},
+		"attributesToSearchOn":  []any{"title"},
+		"attributesToHighlight": []any{"title"},
+		"highlightPreTag":       "\ue000mark\ue001",
+		"highlightPostTag":      "\ue000/mark\ue001",
+		"matchingStrategy":      "all",
+		"filter":                `maker = "m1"`,
+	}
+	for k, w := range want {
+		if !reflect.DeepEqual(body[k], w) {
+			t.Errorf("body[%s] = %#v, want %#v", k, body[k], w)
+		}
+	}
+	delete(body, "hybrid") // the client always sends "hybrid": null
+	if len(body) != len(want) {
+		t.Errorf("body = %v, want only %v", body, want)
+	}
+}
+
+func TestSuggestFromAListFieldKeepsOnlyTheMatchingElements(t *testing.T) {
+	f, srv := newFake(t, "t-works")
+	f.searchReply = `{"hits":[
+		{"tags":["leather","wallet"],"_formatted":{"tags":["\ue000mark\ue001lea\ue000/mark\ue001ther","wallet"]}},
+		{"tags":["lead","leather"],"_formatted":{"tags":["\ue000mark\ue001lea\ue000/mark\ue001d","\ue000mark\ue001lea\ue000/mark\ue001ther"]}}
+	],"estimatedTotalHits":2}`
+	x := newTestIndex(t, srv.URL)
+	got, err := x.Suggest(context.Background(), "works", "lea", "tags", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"leather", "lead"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("suggestions = %q, want %q", got, want)
+	}
+	body := f.body(t, "POST", "/indexes/t-works/search").(map[string]any)
+	if body["limit"] != float64(2*search.DefaultSuggestLimit) {
+		t.Errorf("limit = %v, want twice the default", body["limit"])
+	}
+}
+
+func TestSuggestForAnEmptyPrefixSendsNothing(t *testing.T) {
+	f, srv := newFake(t, "t-works")
+	x := newTestIndex(t, srv.URL)
+	got, err := x.Suggest(context.Background(), "works", "  ", "title", 5, nil)
+	if err != nil || len(got) != 0 {
+		t.Errorf("Suggest(\"  \") = %q, %v", got, err)
+	}
+	if calls := f.calls(); len(calls) != 0 {
+		t.Errorf("requests = %q, want none", calls)
+	}
+}
+
 func TestSearchingAMissingIndexIsErrUnknownKind(t *testing.T) {
 	_, srv := newFake(t)
 	x := newTestIndex(t, srv.URL)
@@ -241,6 +373,10 @@ func TestAServerThatDoesNotAnswerFailsWithinTheDeadline(t *testing.T) {
 		"Delete":       func(ctx context.Context) error { return x.Delete(ctx, "works", "w1") },
 		"Search": func(ctx context.Context) error {
 			_, err := x.Search(ctx, "works", search.Query{Text: "x"})
+			return err
+		},
+		"Suggest": func(ctx context.Context) error {
+			_, err := x.Suggest(ctx, "works", "x", "title", 5, nil)
 			return err
 		},
 	}

@@ -217,6 +217,9 @@ func apiErr(err error) error {
 func decodeHit(h meilisearch.Hit) (search.Document, error) {
 	d := make(search.Document, len(h))
 	for k, raw := range h {
+		if k == formattedKey {
+			continue
+		}
 		var v any
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return nil, fmt.Errorf("decode field %s: %w", k, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/meilisearch/meilisearch-go"
 
@@ -193,7 +194,15 @@ func (x *Index) search(ctx context.Context, kind string, q search.Query) (search
 		if err != nil {
 			return search.Result{}, err
 		}
-		out.Hits = append(out.Hits, search.Hit{ID: d.ID(), Document: d})
+		hit := search.Hit{ID: d.ID(), Document: d}
+		if len(q.Highlight) > 0 {
+			f, err := formatted(h)
+			if err != nil {
+				return search.Result{}, err
+			}
+			hit.Highlights = highlights(f, q.Highlight)
+		}
+		out.Hits = append(out.Hits, hit)
 	}
 	if len(q.Facets) > 0 {
 		out.Facets = make(map[string]map[string]int, len(q.Facets))
@@ -227,6 +236,10 @@ func request(q search.Query) (*meilisearch.SearchRequest, error) {
 		}
 		req.Filter = expr
 	}
+	if len(q.Highlight) > 0 {
+		req.AttributesToHighlight = q.Highlight
+		req.HighlightPreTag, req.HighlightPostTag = preSentinel, postSentinel
+	}
 	for _, s := range q.Sort {
 		dir := ":asc"
 		if s.Desc {
@@ -235,4 +248,81 @@ func request(q search.Query) (*meilisearch.SearchRequest, error) {
 		req.Sort = append(req.Sort, s.Field+dir)
 	}
 	return req, nil
+}
+
+// Suggest implements search.Index: a search of prefix on field alone
+// (attributesToSearchOn), where Meilisearch takes the last word as a prefix,
+// retrieving only field. It asks for twice limit hits so that works sharing
+// a title still fill the list, and for field highlighted, to tell which
+// elements of a list field matched.
+func (x *Index) Suggest(ctx context.Context, kind, prefix, field string, limit int, filters []search.Filter) ([]string, error) {
+	ctx, cancel, err := x.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	out, err := x.suggest(ctx, kind, prefix, field, limit, filters)
+	if err != nil {
+		return nil, fmt.Errorf("search %s: suggest: %w", kind, err)
+	}
+	return out, nil
+}
+
+func (x *Index) suggest(ctx context.Context, kind, prefix, field string, limit int, filters []search.Filter) ([]string, error) {
+	if strings.TrimSpace(prefix) == "" {
+		return nil, nil
+	}
+	limit = search.SuggestLimit(limit)
+	req := suggestRequest(field, limit)
+	if len(filters) > 0 {
+		expr, err := filterExpr(filters)
+		if err != nil {
+			return nil, err
+		}
+		req.Filter = expr
+	}
+	resp, err := x.sm.Index(x.UID(kind)).Search(ctx, prefix, req)
+	if err != nil {
+		return nil, apiErr(err)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, h := range resp.Hits {
+		d, err := decodeHit(h)
+		if err != nil {
+			return nil, err
+		}
+		f, err := formatted(h)
+		if err != nil {
+			return nil, err
+		}
+		values, marked := formattedTexts(d, field), formattedTexts(f, field)
+		for i, v := range values {
+			// Of a list, only the elements that match.
+			if len(values) > 1 && len(marked) == len(values) && !strings.Contains(marked[i], preSentinel) {
+				continue
+			}
+			if seen[v] {
+				continue
+			}
+			seen[v] = true
+			out = append(out, v)
+			if len(out) == limit {
+				return out, nil
+			}
+		}
+	}
+	return out, nil
+}
+
+func suggestRequest(field string, limit int) *meilisearch.SearchRequest {
+	return &meilisearch.SearchRequest{
+		Limit:                 int64(limit * 2),
+		AttributesToRetrieve:  []string{field},
+		AttributesToSearchOn:  []string{field},
+		AttributesToHighlight: []string{field},
+		HighlightPreTag:       preSentinel,
+		HighlightPostTag:      postSentinel,
+		MatchingStrategy:      meilisearch.All,
+	}
 }

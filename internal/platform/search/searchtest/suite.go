@@ -15,7 +15,7 @@ type Opener func(t *testing.T) search.Index
 
 // RunSuite runs the conformance suite against indexes from open.
 func RunSuite(t *testing.T, open Opener) {
-	for _, c := range cases() {
+	for _, c := range slices.Concat(cases(), highlightCases(), suggestCases()) {
 		t.Run(c.name, func(t *testing.T) {
 			ix := open(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
