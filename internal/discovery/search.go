@@ -89,6 +89,9 @@ func (p Params) query() (kind string, q search.Query, err error) {
 	switch p.Type {
 	case "", "works":
 		kind, q.Facets = work.SearchKind, WorkFacets
+		if q.Text != "" {
+			q.Highlight = []string{"title"}
+		}
 		q.Filters = append(q.Filters, work.PublicFilter())
 	case "makers":
 		kind, q.Facets, sorts = maker.SearchKind, MakerFacets, makerSorts
@@ -185,7 +188,9 @@ func (s *Service) Search(ctx context.Context, p Params) (*Result, error) {
 	}
 	for _, h := range res.Hits {
 		if kind == work.SearchKind {
-			out.Items = append(out.Items, work.CardFrom(h.Document))
+			card := work.CardFrom(h.Document)
+			card.Highlights = h.Highlights
+			out.Items = append(out.Items, card)
 		} else {
 			out.Items = append(out.Items, makerCard(h.Document))
 		}
@@ -212,4 +217,36 @@ func makerCard(d search.Document) MakerCard {
 	}
 	return MakerCard{Handle: str("handle"), Name: str("name"), URL: "/@" + str("handle"), AvatarURL: str("avatar"),
 		Location: str("location"), Crafts: crafts, Followers: num("followers"), Works: num("works")}
+}
+
+// Suggest completes what someone is typing: titles of published works, or
+// names of makers.
+func (s *Service) Suggest(ctx context.Context, typ, prefix string, limit int) ([]string, error) {
+	prefix = strings.TrimSpace(prefix)
+	if len([]rune(prefix)) > 100 {
+		return nil, problem.InvalidField("q", "too_long")
+	}
+	if limit == 0 {
+		limit = search.DefaultSuggestLimit
+	}
+	if limit < 1 || limit > 20 {
+		return nil, problem.InvalidField("limit", "out_of_range")
+	}
+	var out []string
+	var err error
+	switch typ {
+	case "", "works":
+		out, err = s.index.Suggest(ctx, work.SearchKind, prefix, "title", limit, []search.Filter{work.PublicFilter()})
+	case "makers":
+		out, err = s.index.Suggest(ctx, maker.SearchKind, prefix, "name", limit, nil)
+	default:
+		return nil, problem.InvalidField("type", "type_unknown")
+	}
+	if err != nil {
+		return nil, problem.Unavailable("search", fmt.Errorf("suggest: %w", err))
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out, nil
 }

@@ -57,6 +57,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api := app.Group("/api/v1")
 	api.GET("/openapi.json", s.openAPI)
 	api.GET("/search", s.apiSearch)
+	api.GET("/search/suggest", s.apiSuggest)
 	api.POST("/auth/signup", s.apiSignUp)
 	api.POST("/auth/login", s.apiSignIn)
 	api.POST("/auth/logout", s.apiSignOut)

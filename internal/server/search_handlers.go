@@ -154,3 +154,19 @@ func (s *Server) searchPage(c echo.Context) error {
 	}
 	return s.render(c, http.StatusOK, "search", page)
 }
+
+func (s *Server) apiSuggest(c echo.Context) error {
+	limit := 0
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil {
+			return problem.InvalidField("limit", "out_of_range")
+		}
+		limit = n
+	}
+	items, err := s.discovery.Suggest(c.Request().Context(), c.QueryParam("type"), c.QueryParam("q"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}

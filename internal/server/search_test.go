@@ -94,3 +94,27 @@ func TestSearchFindsWorksInChineseAndEnglishAndNeverDrafts(t *testing.T) {
 		{"a bad price on the page is shown, not a 500", "GET", "/search?min=abc", nil, 422, []string{"field-error"}, nil},
 	})
 }
+
+func TestSearchMarksMatchesAndSuggestsAsYouType(t *testing.T) {
+	rig := testrig.MustStart(t)
+	m := openStudio(t, rig, "marker")
+	createWork(t, m, map[string]any{"title": "Leather <b>bold</b> wallet", "category": "leather", "price": map[string]any{"amount": 100}, "status": "published"})
+	createWork(t, m, map[string]any{"title": "手工牛皮钱包", "category": "leather", "price": map[string]any{"amount": 100}, "status": "published"})
+	createWork(t, m, map[string]any{"title": "Leather draft", "category": "leather", "price": map[string]any{"amount": 100}, "status": "draft"})
+	c := rig.Client(t)
+	run(t, c, []scenario{
+		{"a match is marked and the rest escaped", "GET", "/api/v1/search?q=wallet", nil, 200,
+			[]string{`"highlights":{"title":"Leather \u0026lt;b\u0026gt;bold\u0026lt;/b\u0026gt; \u003cmark\u003ewallet\u003c/mark\u003e"}`}, nil},
+		{"the page shows the mark and no raw tag", "GET", "/search?q=牛皮", nil, 200, []string{"手工<mark>牛皮</mark>钱包"}, nil},
+		{"suggestions complete the last word", "GET", "/api/v1/search/suggest?q=lea", nil, 200, []string{`"Leather \u003cb\u003ebold\u003c/b\u003e wallet"`}, nil},
+		{"suggestions work in Chinese", "GET", "/api/v1/search/suggest?q=牛", nil, 200, []string{`"手工牛皮钱包"`}, nil},
+		{"suggestions for makers", "GET", "/api/v1/search/suggest?type=makers&q=stu", nil, 200, []string{`"Studio marker"`}, nil},
+		{"an unknown type is named", "GET", "/api/v1/search/suggest?type=x&q=a", nil, 422, []string{`"type":`}, nil},
+	})
+	if r := c.Do("GET", "/api/v1/search/suggest?q=leather", nil); strings.Contains(string(r.Body), "draft") {
+		t.Fatalf("a draft was suggested: %s", r.Body)
+	}
+	if r := c.Do("GET", "/search?q=bold", nil); strings.Contains(string(r.Body), "<b>bold</b>") {
+		t.Fatal("a title's markup reached the page unescaped")
+	}
+}

@@ -3,6 +3,8 @@ package work
 import (
 	"context"
 	"fmt"
+	"html"
+	"html/template"
 	"time"
 
 	"guildhall/internal/account"
@@ -24,6 +26,17 @@ type Card struct {
 	Favorites   int    `json:"favorites"`
 	MakerHandle string `json:"maker_handle"`
 	MakerName   string `json:"maker_name"`
+	// Highlights are matched fields with <mark> around the matches, already
+	// HTML-escaped by the search adapter (only on search results).
+	Highlights map[string]string `json:"highlights,omitempty"`
+}
+
+// TitleHTML is the title with search matches marked, safe to render.
+func (c Card) TitleHTML() template.HTML {
+	if h, ok := c.Highlights["title"]; ok {
+		return template.HTML(h) // escaped by the adapter, with <mark> added
+	}
+	return template.HTML(html.EscapeString(c.Title))
 }
 
 // Page is one page of cards and the cursor of the next.

@@ -30,3 +30,30 @@
       .then(function () { button.disabled = false; });
   });
 })();
+
+// Suggestions as you type in the search box, into its <datalist>.
+(function () {
+  var input = document.querySelector('input[list="suggestions"]');
+  var list = document.getElementById('suggestions');
+  if (!input || !list || !window.fetch) return;
+  var timer, last = '';
+  input.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var q = input.value.trim();
+      if (q === last || q === '') return;
+      last = q;
+      var type = (input.form && input.form.type) ? input.form.type.value : 'works';
+      fetch('/api/v1/search/suggest?type=' + encodeURIComponent(type) + '&q=' + encodeURIComponent(q))
+        .then(function (res) { return res.ok ? res.json() : { items: [] }; })
+        .then(function (data) {
+          list.innerHTML = '';
+          (data.items || []).forEach(function (s) {
+            var o = document.createElement('option');
+            o.value = s;
+            list.appendChild(o);
+          });
+        }).catch(function () {});
+    }, 150);
+  });
+})();
