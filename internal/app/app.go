@@ -20,6 +20,7 @@ import (
 
 	"guildhall/internal/account"
 	"guildhall/internal/config"
+	"guildhall/internal/curation"
 	"guildhall/internal/discovery"
 	"guildhall/internal/maker"
 	"guildhall/internal/markdown"
@@ -56,6 +57,7 @@ type App struct {
 	Media    *media.Service
 	Makers   *maker.Service
 	Works    *work.Service
+	Curation *curation.Service
 	Registry *prometheus.Registry
 	Handler  *echo.Echo
 
@@ -113,7 +115,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	md := markdown.New()
 	a.Makers = maker.New(a.DB.Database, a.Accounts, a.Media, a.Queue, md, logger)
 	a.Works = work.New(a.DB.Database, a.Makers, a.Media, a.Index, a.Queue, md, logger)
-	a.schemas = []search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema}
+	a.Curation = curation.New(a.DB.Database, a.Works, a.Media, a.Index, a.Queue, logger)
+	a.schemas = []search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema, curation.SearchSchema}
 	if err := a.ensureSchemas(ctx); err != nil {
 		// Search may come up after us; writes queue intents meanwhile and
 		// the worker keeps trying to declare the schemas.
@@ -132,7 +135,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	}))
 	a.Handler, err = server.New(server.Deps{
 		Config: cfg, Logger: logger, Accounts: a.Accounts, Registry: a.Registry,
-		Makers: a.Makers, Works: a.Works, Media: a.Media, Search: discovery.New(a.Index),
+		Makers: a.Makers, Works: a.Works, Media: a.Media, Search: discovery.New(a.Index), Curation: a.Curation,
 		Checks: []server.Check{
 			{Name: "mongodb", Ping: a.DB.Ping},
 			{Name: "search", Ping: a.Index.Ping},

@@ -32,7 +32,7 @@ type asset struct {
 	contentType string
 }
 
-var pageNames = []string{"home", "signup", "signin", "settings", "error", "maker", "work", "studio", "studio_settings", "work_form", "search", "feed"}
+var pageNames = []string{"home", "signup", "signin", "settings", "error", "maker", "work", "studio", "studio_settings", "work_form", "search", "feed", "collection"}
 
 func loadCatalog() (*i18n.Catalog, error) { return i18n.Load(web.Locales()) }
 

@@ -44,6 +44,7 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET("/works/:id/:slug", s.workPage)
 	app.POST("/works/:id/favorite", s.favouriteSubmit, s.requirePageUser)
 	app.GET("/feed", s.feedPage, s.requirePageUser)
+	app.GET("/collections/:id", s.collectionPage)
 	app.GET("/studio", s.studioPage, s.requirePageUser)
 	app.GET("/studio/settings", s.studioSettingsPage, s.requirePageUser)
 	uploads.POST("/studio/settings", s.studioSettingsSubmit, s.requirePageUser)
@@ -67,6 +68,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/makers/:handle/works", s.apiMakerWorks)
 	api.GET("/makers/:handle/groups", s.apiMakerGroups)
 	api.GET("/works/:id", s.apiWork)
+	api.GET("/collections/:id", s.apiCollection)
 
 	me := api.Group("", s.requireAPIUser)
 	me.GET("/me", s.apiMe)
@@ -81,10 +83,18 @@ func (s *Server) routes(e *echo.Echo) {
 	me.DELETE("/works/:id", s.apiDeleteWork)
 	me.POST("/works/:id/favorite", s.apiFavourite)
 	me.DELETE("/works/:id/favorite", s.apiUnfavourite)
+	me.POST("/collections", s.apiCreateCollection)
+	me.PATCH("/collections/:id", s.apiUpdateCollection)
+	me.DELETE("/collections/:id", s.apiDeleteCollection)
+	me.POST("/collections/:id/items", s.apiAddItem)
+	me.DELETE("/collections/:id/items/:work_id", s.apiRemoveItem)
 	uploads.POST("/api/v1/media", s.apiUploadMedia, s.requireAPIUser)
 
 	admin := api.Group("/admin", s.requireAPIUser, s.requireRole(account.RoleAdmin))
 	admin.POST("/users/:handle/roles", s.apiChangeRoles)
+	featuring := api.Group("/collections/:id/feature", s.requireAPIUser, s.requireRole(account.RoleAdmin))
+	featuring.POST("", s.apiFeature)
+	featuring.DELETE("", s.apiUnfeature)
 
 	api.Any("/*", s.apiNotFound)
 }

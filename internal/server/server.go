@@ -14,6 +14,7 @@ import (
 
 	"guildhall/internal/account"
 	"guildhall/internal/config"
+	"guildhall/internal/curation"
 	"guildhall/internal/discovery"
 	"guildhall/internal/i18n"
 	"guildhall/internal/maker"
@@ -36,6 +37,7 @@ type Deps struct {
 	Works    *work.Service
 	Media    *media.Service
 	Search   *discovery.Service
+	Curation *curation.Service
 	Checks   []Check
 	Registry *prometheus.Registry
 }
@@ -49,6 +51,7 @@ type Server struct {
 	works     *work.Service
 	media     *media.Service
 	discovery *discovery.Service
+	curation  *curation.Service
 	checks    []Check
 	registry  *prometheus.Registry
 	catalog   *i18n.Catalog
@@ -70,7 +73,7 @@ func New(d Deps) (*echo.Echo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("register http metrics: %w", err)
 	}
-	s := &Server{cfg: d.Config, log: d.Logger, accounts: d.Accounts, makers: d.Makers, works: d.Works, media: d.Media, discovery: d.Search, checks: d.Checks,
+	s := &Server{cfg: d.Config, log: d.Logger, accounts: d.Accounts, makers: d.Makers, works: d.Works, media: d.Media, discovery: d.Search, curation: d.Curation, checks: d.Checks,
 		registry: d.Registry, catalog: catalog, views: v, metrics: m}
 	e := echo.New()
 	e.HideBanner = true

@@ -164,7 +164,24 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Inp
 	if err := s.countPublished(ctx, w.Maker.ID, before, w.Status); err != nil {
 		return nil, err
 	}
+	s.changed(ctx, w, w.Status != StatusPublished)
 	return w, nil
+}
+
+// OnChange registers fn to hear of every change to a work; gone is true
+// when the work is deleted or no longer published. Listeners keep copies
+// of a work (Extended Reference) fresh; their failures are logged, not
+// returned, since the work itself has changed already.
+func (s *Service) OnChange(fn func(ctx context.Context, w *Work, gone bool) error) {
+	s.listeners = append(s.listeners, fn)
+}
+
+func (s *Service) changed(ctx context.Context, w *Work, gone bool) {
+	for _, fn := range s.listeners {
+		if err := fn(ctx, w, gone); err != nil {
+			s.log.WarnContext(ctx, "refresh copies of a work", "work", w.ID, "err", err)
+		}
+	}
 }
 
 func (s *Service) countPublished(ctx context.Context, makerID, before, after string) error {
@@ -195,19 +212,28 @@ func (s *Service) Delete(ctx context.Context, u *account.User, id string) error 
 	if err != nil || !deleted {
 		return err
 	}
-	return s.countPublished(ctx, w.Maker.ID, w.Status, "")
+	if err := s.countPublished(ctx, w.Maker.ID, w.Status, ""); err != nil {
+		return err
+	}
+	s.changed(ctx, w, true)
+	return nil
 }
 
-// bumpFavorites moves the favourites counter, never below zero, and pushes
-// the count to the index (popular sorts by it).
-func (s *Service) bumpFavorites(ctx context.Context, id string, delta int) error {
+// CountSaves moves the count of public collections holding the work.
+func (s *Service) CountSaves(ctx context.Context, id string, delta int) error {
+	return s.bump(ctx, id, "counts.saves", delta)
+}
+
+// bump moves a counter, never below zero, and pushes the new counts to the
+// index (the hot score ranks by them).
+func (s *Service) bump(ctx context.Context, id, field string, delta int) error {
 	return s.queue.Write(ctx, SearchKind, id, func(ctx context.Context) (search.Document, error) {
 		filter := bson.M{"_id": id}
 		if delta < 0 {
-			filter["counts.favorites"] = bson.M{"$gte": -delta}
+			filter[field] = bson.M{"$gte": -delta}
 		}
 		var w Work
-		err := s.works.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{"counts.favorites": delta}},
+		err := s.works.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{field: delta}},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&w)
 		if mongodb.IsNotFound(err) {
 			doc, ok, err := s.loadSearchDocument(ctx, id)
@@ -217,7 +243,7 @@ func (s *Service) bumpFavorites(ctx context.Context, id string, delta int) error
 			return doc, err
 		}
 		if err != nil {
-			return nil, mongodb.Classify("count favourites of "+id, err)
+			return nil, mongodb.Classify("count "+field+" of "+id, err)
 		}
 		return w.searchDocument(s.md.Text(w.Description)), nil
 	})

@@ -26,7 +26,7 @@ func (s *Service) Favourite(ctx context.Context, u *account.User, id string) err
 	if err != nil {
 		return mongodb.Classify("favourite "+w.ID, err)
 	}
-	return s.bumpFavorites(ctx, w.ID, 1)
+	return s.bump(ctx, w.ID, "counts.favorites", 1)
 }
 
 // Unfavourite removes the edge; only the request that removed it counts.
@@ -38,7 +38,7 @@ func (s *Service) Unfavourite(ctx context.Context, u *account.User, id string) e
 	if res.DeletedCount == 0 {
 		return nil
 	}
-	return s.bumpFavorites(ctx, id, -1)
+	return s.bump(ctx, id, "counts.favorites", -1)
 }
 
 // Favourited reports whether u favourited the work: one read by _id.

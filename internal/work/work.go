@@ -160,6 +160,13 @@ func (w *Work) searchDocument(text string) search.Document {
 	return d
 }
 
+// SearchDocumentOf is the works index document of w, with descriptionText
+// its description as plain text; the same document the app indexes, for
+// tests of search outside this package.
+func SearchDocumentOf(w *Work, descriptionText string) search.Document {
+	return w.searchDocument(descriptionText)
+}
+
 // Indexer runs a searchable write under a durable index intent.
 type Indexer interface {
 	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
@@ -176,6 +183,7 @@ type Service struct {
 	md                *markdown.Renderer
 	log               *slog.Logger
 	now               func() time.Time
+	listeners         []func(ctx context.Context, w *Work, gone bool) error
 }
 
 // New returns the works service.

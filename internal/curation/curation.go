@@ -1,0 +1,139 @@
+// Package curation is collections: curators' featured selections and
+// everyone's own lists of works. A collection holds its items inline, each
+// carrying the work's title, image, price and availability (Extended
+// Reference), kept fresh when the work changes.
+package curation
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"log/slog"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"guildhall/internal/account"
+	"guildhall/internal/media"
+	"guildhall/internal/platform/search"
+	"guildhall/internal/work"
+)
+
+// Collections owned by this feature.
+const (
+	CollectionsCollection = "collections"
+	// WorkCollectionsCollection maps a work to the collections holding it
+	// (_id: the work), so a change to the work refreshes them by _id.
+	WorkCollectionsCollection = "work_collections"
+	SearchKind                = "collections"
+	MaxItems                  = 200
+)
+
+// Visibility of a collection.
+const (
+	Public  = "public"
+	Private = "private"
+)
+
+// SearchSchema declares the collections index (featured, a curator's lists).
+var SearchSchema = search.Schema{
+	Kind:         SearchKind,
+	Searchable:   []string{"title", "description", "owner_name"},
+	Filterable:   []string{"visibility", "curated", "featured", "owner_id", "work_ids"},
+	Sortable:     []string{"featured_at", "updated_at", "items"},
+	RankingRules: []string{"words", "typo", "proximity", "attribute", "sort", "exactness"},
+}
+
+// Owner is who made a collection (Extended Reference).
+type Owner struct {
+	ID     string `bson:"id" json:"id"`
+	Handle string `bson:"handle" json:"handle"`
+	Name   string `bson:"name" json:"name"`
+}
+
+// Item is one work in a collection, with a note and the work's face.
+type Item struct {
+	WorkID  string     `bson:"work_id" json:"work_id"`
+	Note    string     `bson:"note" json:"note"`
+	Title   string     `bson:"title" json:"title"`
+	URL     string     `bson:"url" json:"url"`
+	Image   string     `bson:"image" json:"image"`
+	Price   work.Money `bson:"price" json:"price"`
+	InStock bool       `bson:"in_stock" json:"in_stock"`
+	AddedAt time.Time  `bson:"added_at" json:"added_at"`
+}
+
+// Collection is an ordered list of works.
+type Collection struct {
+	ID          string     `bson:"_id"`
+	Owner       Owner      `bson:"owner"`
+	Title       string     `bson:"title"`
+	Description string     `bson:"description"`
+	CoverURL    string     `bson:"cover_url"`
+	Visibility  string     `bson:"visibility"`
+	Curated     bool       `bson:"curated"` // made by a curator: may be featured
+	Featured    bool       `bson:"featured"`
+	FeaturedAt  *time.Time `bson:"featured_at,omitempty"`
+	Items       []Item     `bson:"items"`
+	CreatedAt   time.Time  `bson:"created_at"`
+	UpdatedAt   time.Time  `bson:"updated_at"`
+}
+
+func (c *Collection) searchDocument() search.Document {
+	ids := make([]string, 0, len(c.Items))
+	for _, it := range c.Items {
+		ids = append(ids, it.WorkID)
+	}
+	d := search.Document{"id": c.ID, "title": c.Title, "description": c.Description, "owner_id": c.Owner.ID,
+		"owner_handle": c.Owner.Handle, "owner_name": c.Owner.Name, "visibility": c.Visibility, "curated": c.Curated,
+		"featured": c.Featured, "featured_at": int64(0), "updated_at": c.UpdatedAt.Unix(), "items": len(c.Items),
+		"cover": c.CoverURL, "work_ids": ids}
+	if c.FeaturedAt != nil {
+		d["featured_at"] = c.FeaturedAt.Unix()
+	}
+	if d["cover"] == "" && len(c.Items) > 0 {
+		d["cover"] = c.Items[0].Image
+	}
+	return d
+}
+
+// Indexer runs a searchable write under a durable index intent.
+type Indexer interface {
+	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
+	Register(kind, collection string, load func(ctx context.Context, id string) (search.Document, bool, error))
+}
+
+// Service implements collections.
+type Service struct {
+	collections, byWork *mongo.Collection
+	works               *work.Service
+	media               *media.Service
+	index               search.Index
+	queue               Indexer
+	log                 *slog.Logger
+	now                 func() time.Time
+}
+
+// New returns the curation service and subscribes it to work changes.
+func New(db *mongo.Database, works *work.Service, media *media.Service, index search.Index, queue Indexer, log *slog.Logger) *Service {
+	s := &Service{collections: db.Collection(CollectionsCollection), byWork: db.Collection(WorkCollectionsCollection),
+		works: works, media: media, index: index, queue: queue, log: log, now: time.Now}
+	queue.Register(SearchKind, CollectionsCollection, s.loadSearchDocument)
+	works.OnChange(s.refreshWork)
+	return s
+}
+
+func newID() string {
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+func ownerOf(u *account.User) Owner { return Owner{ID: u.ID, Handle: u.Handle, Name: u.DisplayName} }
+
+// mayRead is the one rule for reading a collection: public ones are open,
+// private ones only to their owner.
+func mayRead(c *Collection, viewer *account.User) bool {
+	return c.Visibility == Public || (viewer != nil && viewer.ID == c.Owner.ID)
+}
