@@ -46,20 +46,21 @@ type Options struct {
 
 // App is a running Guildhall.
 type App struct {
-	Config   config.Config
-	Logger   *slog.Logger
-	DB       *mongodb.DB
-	Index    search.Index
-	Blob     blob.Store
-	Queue    *indexqueue.Queue
-	Limiter  *ratelimit.Limiter
-	Accounts *account.Service
-	Media    *media.Service
-	Makers   *maker.Service
-	Works    *work.Service
-	Curation *curation.Service
-	Registry *prometheus.Registry
-	Handler  *echo.Echo
+	Config    config.Config
+	Logger    *slog.Logger
+	DB        *mongodb.DB
+	Index     search.Index
+	Blob      blob.Store
+	Queue     *indexqueue.Queue
+	Limiter   *ratelimit.Limiter
+	Accounts  *account.Service
+	Media     *media.Service
+	Makers    *maker.Service
+	Works     *work.Service
+	Curation  *curation.Service
+	Discovery *discovery.Service
+	Registry  *prometheus.Registry
+	Handler   *echo.Echo
 
 	schemas  []search.Schema
 	schemaMu sync.Mutex
@@ -116,6 +117,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	a.Makers = maker.New(a.DB.Database, a.Accounts, a.Media, a.Queue, md, logger)
 	a.Works = work.New(a.DB.Database, a.Makers, a.Media, a.Index, a.Queue, md, logger)
 	a.Curation = curation.New(a.DB.Database, a.Works, a.Media, a.Index, a.Queue, logger)
+	a.Discovery = discovery.New(a.DB.Database, a.Index)
 	a.schemas = []search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema, curation.SearchSchema}
 	if err := a.ensureSchemas(ctx); err != nil {
 		// Search may come up after us; writes queue intents meanwhile and
@@ -135,7 +137,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	}))
 	a.Handler, err = server.New(server.Deps{
 		Config: cfg, Logger: logger, Accounts: a.Accounts, Registry: a.Registry,
-		Makers: a.Makers, Works: a.Works, Media: a.Media, Search: discovery.New(a.Index), Curation: a.Curation,
+		Makers: a.Makers, Works: a.Works, Media: a.Media, Search: a.Discovery, Curation: a.Curation,
 		Checks: []server.Check{
 			{Name: "mongodb", Ping: a.DB.Ping},
 			{Name: "search", Ping: a.Index.Ping},
@@ -189,7 +191,8 @@ func (a *App) ensureSchemas(ctx context.Context) error {
 // the schema declaration if search was down at start.
 func (a *App) RunWorkers(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(4)
+	wg.Add(5)
+	go func() { defer wg.Done(); a.Discovery.Run(ctx, time.Minute, a.Logger) }()
 	go func() { defer wg.Done(); a.Queue.Run(ctx) }()
 	go func() { defer wg.Done(); a.Media.Run(ctx, time.Hour) }()
 	go func() { defer wg.Done(); a.Limiter.Run(ctx, 10*time.Minute, a.Logger) }()

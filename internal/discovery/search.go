@@ -7,19 +7,24 @@ import (
 	"fmt"
 	"strings"
 
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
 	"guildhall/internal/maker"
 	"guildhall/internal/platform/search"
 	"guildhall/internal/problem"
 	"guildhall/internal/work"
 )
 
-// Service implements search.
+// Service implements search and the discover page.
 type Service struct {
-	index search.Index
+	index     search.Index
+	snapshots *mongo.Collection
 }
 
 // New returns the discovery service.
-func New(index search.Index) *Service { return &Service{index: index} }
+func New(db *mongo.Database, index search.Index) *Service {
+	return &Service{index: index, snapshots: db.Collection(SnapshotsCollection)}
+}
 
 // Params is a search as a person or a client asks for it. Prices are in
 // minor units, like every amount in the API.

@@ -21,6 +21,7 @@ import (
 	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/platform/search"
 	"guildhall/internal/problem"
+	"guildhall/internal/ranking"
 )
 
 // Collections owned by this feature.
@@ -37,8 +38,8 @@ const (
 var SearchSchema = search.Schema{
 	Kind:         SearchKind,
 	Searchable:   []string{"name", "handle", "crafts", "location", "story"},
-	Filterable:   []string{"location", "crafts"},
-	Sortable:     []string{"followers", "works", "created_at"},
+	Filterable:   []string{"location", "crafts", "followers"},
+	Sortable:     []string{"followers", "works", "created_at", "rising"},
 	RankingRules: []string{"words", "typo", "proximity", "attribute", "sort", "exactness"},
 }
 
@@ -78,23 +79,24 @@ type GroupRef struct {
 
 // Studio is a maker's shop front.
 type Studio struct {
-	ID        string        `bson:"_id"` // the user's id
-	Handle    string        `bson:"handle"`
-	Name      string        `bson:"name"`
-	Story     string        `bson:"story"`
-	StoryHTML template.HTML `bson:"story_html"`
-	Location  string        `bson:"location"`
-	Crafts    []string      `bson:"crafts"`
-	BannerID  string        `bson:"banner_media_id,omitempty"`
-	BannerURL string        `bson:"banner_url,omitempty"`
-	AvatarID  string        `bson:"avatar_media_id,omitempty"`
-	AvatarURL string        `bson:"avatar_url,omitempty"`
-	Policies  Policies      `bson:"policies"`
-	Counts    Counts        `bson:"counts"`
-	Rating    Rating        `bson:"rating"`
-	Groups    []GroupRef    `bson:"groups"`
-	CreatedAt time.Time     `bson:"created_at"`
-	UpdatedAt time.Time     `bson:"updated_at"`
+	ID         string        `bson:"_id"` // the user's id
+	Handle     string        `bson:"handle"`
+	Name       string        `bson:"name"`
+	Story      string        `bson:"story"`
+	StoryHTML  template.HTML `bson:"story_html"`
+	Location   string        `bson:"location"`
+	Crafts     []string      `bson:"crafts"`
+	BannerID   string        `bson:"banner_media_id,omitempty"`
+	BannerURL  string        `bson:"banner_url,omitempty"`
+	AvatarID   string        `bson:"avatar_media_id,omitempty"`
+	AvatarURL  string        `bson:"avatar_url,omitempty"`
+	Policies   Policies      `bson:"policies"`
+	Counts     Counts        `bson:"counts"`
+	FollowHeat float64       `bson:"follow_heat"` // see ranking.FollowHeat
+	Rating     Rating        `bson:"rating"`
+	Groups     []GroupRef    `bson:"groups"`
+	CreatedAt  time.Time     `bson:"created_at"`
+	UpdatedAt  time.Time     `bson:"updated_at"`
 }
 
 func (s *Studio) searchDocument(text string) search.Document {
@@ -102,6 +104,7 @@ func (s *Studio) searchDocument(text string) search.Document {
 		"id": s.ID, "handle": s.Handle, "name": s.Name, "story": text, "location": s.Location,
 		"crafts": append([]string{}, s.Crafts...), "avatar": s.AvatarURL,
 		"followers": s.Counts.Followers, "works": s.Counts.Works, "created_at": s.CreatedAt.Unix(),
+		"rising": ranking.Rising(s.FollowHeat, s.Counts.Followers),
 	}
 }
 
@@ -276,13 +279,17 @@ func (s *Service) AddWorks(ctx context.Context, makerID string, delta int) error
 // bump moves a counter with $inc under an index intent (counters rank
 // makers), never below zero, and pushes the new counts to the index.
 func (s *Service) bump(ctx context.Context, makerID, field string, delta int) error {
+	inc := bson.M{field: delta}
+	if field == "counts.followers" && delta > 0 {
+		inc["follow_heat"] = ranking.FollowHeat(s.now())
+	}
 	return s.index.Write(ctx, SearchKind, makerID, func(ctx context.Context) (search.Document, error) {
 		filter := bson.M{"_id": makerID}
 		if delta < 0 {
 			filter[field] = bson.M{"$gte": -delta}
 		}
 		var st Studio
-		err := s.makers.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{field: delta}},
+		err := s.makers.FindOneAndUpdate(ctx, filter, bson.M{"$inc": inc},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&st)
 		if mongodb.IsNotFound(err) { // already at zero, or gone: nothing to move
 			doc, ok, err := s.loadSearchDocument(ctx, makerID)

@@ -46,3 +46,29 @@ func (s Signals) Weighted() float64 {
 func Hot(s Signals, created time.Time) float64 {
 	return math.Log10(math.Max(1, s.Weighted())) + float64(created.Unix())/ageDivisor
 }
+
+// Rising makers: each follow adds e^((t−epoch)/tau) to a maker's follow
+// heat, kept with $inc like any counter. ln(heat) is then about "time of
+// the recent follows in units of tau, plus the log of how many", with no
+// recompute as time passes. Subtracting half the log of all followers
+// favours small studios gaining followers fast over large ones.
+const (
+	risingTau = 3 * 24 * time.Hour
+)
+
+var risingEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// FollowHeat is what one follow at t adds to a maker's heat. It stays
+// within float64 for about five years after the epoch (e^709); the epoch
+// moves forward with a rebuild of the index before then.
+func FollowHeat(t time.Time) float64 {
+	return math.Exp(t.Sub(risingEpoch).Seconds() / risingTau.Seconds())
+}
+
+// Rising scores a maker for the rising list; 0 without any follow.
+func Rising(heat float64, followers int) float64 {
+	if heat <= 0 {
+		return 0
+	}
+	return math.Log(heat) - 0.5*math.Log(float64(followers)+1)
+}

@@ -62,3 +62,24 @@ func TestNoSignalsIsNotNegative(t *testing.T) {
 		t.Fatalf("got %v, want the age term alone", got)
 	}
 }
+
+func TestASmallStudioGainingFollowersFastRisesAboveABigOne(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	var small, big float64
+	for i := range 5 { // five follows in the last day
+		small += FollowHeat(now.Add(-time.Duration(i) * time.Hour))
+	}
+	for i := range 5 { // the big studio gained as many, and has 2,000 followers
+		big += FollowHeat(now.Add(-time.Duration(i) * time.Hour))
+	}
+	if Rising(small, 5) <= Rising(big, 2000) {
+		t.Fatalf("small %v, big %v", Rising(small, 5), Rising(big, 2000))
+	}
+	stale := FollowHeat(now.Add(-30*24*time.Hour)) * 50 // fifty follows a month ago
+	if Rising(small, 5) <= Rising(stale, 50) {
+		t.Fatal("recent follows should outrank old ones")
+	}
+	if Rising(0, 0) != 0 {
+		t.Fatal("no follows, no score")
+	}
+}

@@ -7,14 +7,23 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"guildhall/internal/account"
+	"guildhall/internal/discovery"
 	"guildhall/internal/i18n"
 	"guildhall/internal/problem"
 )
 
-type homePage struct{ Page }
+type homePage struct {
+	Page
+	Discover *discovery.Discover
+}
 
+// homePage is the discover page: one read of its snapshot.
 func (s *Server) homePage(c echo.Context) error {
-	return s.render(c, http.StatusOK, "home", &homePage{Page: s.page(c, "")})
+	d, err := s.discovery.Discover(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "home", &homePage{Page: s.page(c, ""), Discover: d})
 }
 
 type signUpPage struct {

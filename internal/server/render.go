@@ -38,7 +38,7 @@ func loadCatalog() (*i18n.Catalog, error) { return i18n.Load(web.Locales()) }
 
 func loadViews(catalog *i18n.Catalog) (*views, error) {
 	v := &views{pages: map[string]*template.Template{}, assets: map[string]string{}, files: map[string]asset{}}
-	funcs := template.FuncMap{"inc": func(i int) int { return i + 1 }}
+	funcs := template.FuncMap{"inc": func(i int) int { return i + 1 }, "money": money}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(web.Templates(), "layout.html", "partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)

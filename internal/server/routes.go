@@ -59,6 +59,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/openapi.json", s.openAPI)
 	api.GET("/search", s.apiSearch)
 	api.GET("/search/suggest", s.apiSuggest)
+	api.GET("/discover", s.apiDiscover)
 	api.POST("/auth/signup", s.apiSignUp)
 	api.POST("/auth/login", s.apiSignIn)
 	api.POST("/auth/logout", s.apiSignOut)

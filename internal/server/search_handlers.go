@@ -170,3 +170,11 @@ func (s *Server) apiSuggest(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": items})
 }
+
+func (s *Server) apiDiscover(c echo.Context) error {
+	d, err := s.discovery.Discover(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}

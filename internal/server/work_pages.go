@@ -16,7 +16,9 @@ import (
 )
 
 // Money formats an amount in minor units for people: ¥129.00.
-func (p *Page) Money(m work.Money) string {
+func (p *Page) Money(m work.Money) string { return money(m) }
+
+func money(m work.Money) string {
 	sym := map[string]string{"CNY": "¥", "USD": "$", "EUR": "€"}[m.Currency]
 	return sym + decimal(m.Amount)
 }
