@@ -1,6 +1,8 @@
 // Command guildhall runs the Guildhall marketplace.
 //
-//	guildhall serve                         run the web app (the default)
+//	guildhall serve [--demo]                run the web app (the default); --demo
+//	                                        seeds a small community on first start
+//	guildhall seed --makers N --works M --users U  fill a store for demos and benchmarks
 //	guildhall reindex [--kind K] [--restart] rebuild search indexes from MongoDB
 //	guildhall user grant|revoke <handle> R  give or take the curator or admin role
 //	guildhall version                       print the version
@@ -40,7 +42,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, getenv, stderr)
+		demo := len(args) > 1 && args[1] == "--demo"
+		return serve(ctx, getenv, stdout, stderr, demo)
+	case "seed":
+		return seedStore(ctx, args[1:], getenv, stdout, stderr)
 	case "reindex":
 		return reindex(ctx, args[1:], getenv, stdout, stderr)
 	case "user":
@@ -49,7 +54,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		_, err := fmt.Fprintln(stdout, "guildhall (development build)")
 		return err
 	case "help", "-h", "--help":
-		_, err := fmt.Fprintln(stdout, "usage: guildhall [serve | reindex [--kind K] [--restart] | user grant|revoke <handle> <role> | version]\nConfiguration comes from GUILDHALL_* environment variables; see README.md.")
+		_, err := fmt.Fprintln(stdout, "usage: guildhall [serve [--demo] | seed --makers N --works M --users U | reindex [--kind K] [--restart] | user grant|revoke <handle> <role> | version]\nConfiguration comes from GUILDHALL_* environment variables; see README.md.")
 		return err
 	}
 	return fmt.Errorf("unknown command %q (try: guildhall help)", cmd)
@@ -57,7 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // serve runs until ctx ends, then drains requests, stops the workers,
 // flushes the index and stops the database, in that order.
-func serve(ctx context.Context, getenv func(string) string, logOut io.Writer) error {
+func serve(ctx context.Context, getenv func(string) string, stdout, logOut io.Writer, demo bool) error {
 	started := time.Now()
 	cfg, err := config.Parse(getenv)
 	if err != nil {
@@ -65,6 +70,11 @@ func serve(ctx context.Context, getenv func(string) string, logOut io.Writer) er
 	}
 	logger := logging.New(logOut, cfg.LogLevel)
 	logger.Info("starting guildhall", cfg.Masked()...)
+	if demo {
+		if err := seedDemoOnce(ctx, cfg, stdout, logOut); err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
+	}
 
 	a, err := app.Open(ctx, cfg, logger, app.Options{})
 	if err != nil {

@@ -25,12 +25,14 @@ func freeAddr(t *testing.T) string {
 
 // serveUntilStopped starts `guildhall serve`, waits for /readyz, runs fn,
 // then stops it as SIGTERM would and returns what run returned.
-func serveUntilStopped(t *testing.T, env map[string]string, fn func(base string)) (error, string) {
+func serveUntilStopped(t *testing.T, env map[string]string, fn func(base string), flags ...string) (error, string) {
 	t.Helper()
 	ctx, stop := context.WithCancel(context.Background())
 	logs := &testrig.LogBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, logs) }()
+	go func() {
+		done <- run(ctx, append([]string{"serve"}, flags...), func(k string) string { return env[k] }, io.Discard, logs)
+	}()
 	base := "http://" + env["GUILDHALL_ADDR"]
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -152,6 +154,71 @@ func TestTheFirstAdminIsMadeFromTheCommandLineAndIndexesAreRebuilt(t *testing.T)
 	for _, want := range []string{"users: 1 documents indexed", "works: 0 documents indexed", "[##############################] 1/1"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("reindex output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestSeedFillsAStoreThatServeThenShows(t *testing.T) {
+	env := map[string]string{"GUILDHALL_DATA_DIR": t.TempDir(), "GUILDHALL_ADDR": freeAddr(t)}
+	var out strings.Builder
+	err := run(context.Background(), []string{"seed", "--makers", "4", "--works", "30", "--users", "5"}, func(k string) string { return env[k] }, &out, io.Discard)
+	if err != nil {
+		t.Fatalf("seed: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "seeded 4 makers, 30 works, 5 fans") || !strings.Contains(out.String(), "works    [##############################] 30/30") {
+		t.Fatalf("seed output:\n%s", out.String())
+	}
+	err, _ = serveUntilStopped(t, env, func(base string) {
+		r, err := http.Get(base + "/api/v1/search?limit=100")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		var res struct{ Total int }
+		_ = json.NewDecoder(r.Body).Decode(&res)
+		if res.Total != 30 {
+			t.Fatalf("search finds %d seeded works, want 30", res.Total)
+		}
+		home, err := http.Get(base + "/api/v1/discover")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer home.Body.Close()
+		var d struct {
+			Trending            []any `json:"trending"`
+			FeaturedCollections []any `json:"featured_collections"`
+		}
+		_ = json.NewDecoder(home.Body).Decode(&d)
+		if len(d.Trending) == 0 || len(d.FeaturedCollections) != 3 {
+			t.Fatalf("discover after seeding: %d trending, %d featured", len(d.Trending), len(d.FeaturedCollections))
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestServeDemoSeedsOnlyTheFirstStart(t *testing.T) {
+	env := map[string]string{"GUILDHALL_DATA_DIR": t.TempDir(), "GUILDHALL_ADDR": freeAddr(t)}
+	total := func(base string) int {
+		r, err := http.Get(base + "/api/v1/search?type=makers")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		var res struct{ Total int }
+		_ = json.NewDecoder(r.Body).Decode(&res)
+		return res.Total
+	}
+	for range 2 { // the second start finds users and seeds nothing more
+		env["GUILDHALL_ADDR"] = freeAddr(t)
+		err, _ := serveUntilStopped(t, env, func(base string) {
+			if n := total(base); n != 12 {
+				t.Fatalf("demo makers: %d, want 12", n)
+			}
+		}, "--demo")
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 }

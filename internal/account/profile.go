@@ -178,3 +178,9 @@ func (s *Service) ChangeRoles(ctx context.Context, handle string, add, remove []
 	}
 	return u, nil
 }
+
+// Empty reports whether no one has signed up yet (for first-start demos).
+func (s *Service) Empty(ctx context.Context) (bool, error) {
+	n, err := s.users.EstimatedDocumentCount(ctx)
+	return n == 0, mongodb.Classify("count users", err)
+}
