@@ -91,10 +91,7 @@ func (s *Service) Refresh(ctx context.Context) (*Discover, error) {
 	}
 	d.FeaturedCollections = make([]CollectionCard, 0, len(cols.Hits))
 	for _, h := range cols.Hits {
-		str := func(k string) string { v, _ := h.Document[k].(string); return v }
-		n, _ := search.Number(h.Document["items"])
-		d.FeaturedCollections = append(d.FeaturedCollections, CollectionCard{ID: h.ID, Title: str("title"),
-			URL: "/collections/" + h.ID, Cover: str("cover"), OwnerName: str("owner_name"), Items: int(n)})
+		d.FeaturedCollections = append(d.FeaturedCollections, collectionCard(h))
 	}
 	if _, err := s.snapshots.ReplaceOne(ctx, bson.M{"_id": "home"}, d, options.Replace().SetUpsert(true)); err != nil {
 		return nil, mongodb.Classify("save discover snapshot", err)
@@ -139,4 +136,11 @@ func (s *Service) Run(ctx context.Context, interval time.Duration, log *slog.Log
 			}
 		}
 	}
+}
+
+func collectionCard(h search.Hit) CollectionCard {
+	str := func(k string) string { v, _ := h.Document[k].(string); return v }
+	n, _ := search.Number(h.Document["items"])
+	return CollectionCard{ID: h.ID, Title: str("title"), URL: "/collections/" + h.ID, Cover: str("cover"),
+		OwnerName: str("owner_name"), Items: int(n)}
 }

@@ -9,6 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"guildhall/internal/curation"
 	"guildhall/internal/maker"
 	"guildhall/internal/platform/search"
 	"guildhall/internal/problem"
@@ -29,18 +30,19 @@ func New(db *mongo.Database, index search.Index) *Service {
 // Params is a search as a person or a client asks for it. Prices are in
 // minor units, like every amount in the API.
 type Params struct {
-	Q         string
-	Type      string // works (default) or makers
-	Category  string
-	Tags      []string
-	Materials []string
-	Location  string
-	PriceMin  *int64
-	PriceMax  *int64
-	InStock   *bool
-	Sort      string
-	Limit     int
-	Cursor    string
+	Q           string
+	Type        string // works (default) or makers
+	Category    string
+	Tags        []string
+	Materials   []string
+	Location    string
+	PriceMin    *int64
+	PriceMax    *int64
+	InStock     *bool
+	MadeToOrder *bool
+	Sort        string
+	Limit       int
+	Cursor      string
 }
 
 // Result is one page of a search.
@@ -72,6 +74,12 @@ var workSorts = map[string][]search.Sort{
 	"price_desc": {{Field: "price", Desc: true}},
 }
 
+var collectionSorts = map[string][]search.Sort{
+	"relevance": nil,
+	"newest":    {{Field: "updated_at", Desc: true}},
+	"popular":   {{Field: "items", Desc: true}},
+}
+
 var makerSorts = map[string][]search.Sort{
 	"relevance": nil,
 	"newest":    {{Field: "created_at", Desc: true}},
@@ -80,7 +88,7 @@ var makerSorts = map[string][]search.Sort{
 
 // Facets each type answers with counts.
 var (
-	WorkFacets  = []string{"category", "materials", "tags", "in_stock", "made_to_order"}
+	WorkFacets  = []string{"category", "materials", "tags", "in_stock", "made_to_order", "maker_location"}
 	MakerFacets = []string{"location", "crafts"}
 )
 
@@ -100,6 +108,8 @@ func (p Params) query() (kind string, q search.Query, err error) {
 		q.Filters = append(q.Filters, work.PublicFilter())
 	case "makers":
 		kind, q.Facets, sorts = maker.SearchKind, MakerFacets, makerSorts
+	case "collections":
+		kind, sorts = curation.SearchKind, collectionSorts
 	default:
 		f["type"] = "type_unknown"
 	}
@@ -170,8 +180,14 @@ func (p Params) query() (kind string, q search.Query, err error) {
 		if p.InStock != nil {
 			q.Filters = append(q.Filters, search.Filter{Field: "in_stock", Values: []any{*p.InStock}})
 		}
-	} else {
+		if p.MadeToOrder != nil {
+			q.Filters = append(q.Filters, search.Filter{Field: "made_to_order", Values: []any{*p.MadeToOrder}})
+		}
+		eq("maker_location", p.Location)
+	} else if kind == maker.SearchKind {
 		eq("location", p.Location)
+	} else {
+		q.Filters = append(q.Filters, search.Filter{Field: "visibility", Values: []any{curation.Public}})
 	}
 	return kind, q, nil
 }
@@ -192,12 +208,15 @@ func (s *Service) Search(ctx context.Context, p Params) (*Result, error) {
 		out.Facets = map[string]map[string]int{}
 	}
 	for _, h := range res.Hits {
-		if kind == work.SearchKind {
+		switch kind {
+		case work.SearchKind:
 			card := work.CardFrom(h.Document)
 			card.Highlights = h.Highlights
 			out.Items = append(out.Items, card)
-		} else {
+		case maker.SearchKind:
 			out.Items = append(out.Items, makerCard(h.Document))
+		default:
+			out.Items = append(out.Items, collectionCard(h))
 		}
 	}
 	return out, nil

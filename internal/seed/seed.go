@@ -163,7 +163,7 @@ func (s *seeder) works(ctx context.Context, n int) error {
 			published := now.Add(-time.Duration(s.r.IntN(60*24*60)) * time.Minute)
 			images := []work.Image{s.pool[s.r.IntN(len(s.pool))], s.pool[s.r.IntN(len(s.pool))]}
 			w := work.Work{ID: fmt.Sprintf("seed%07d", i+1),
-				Maker: work.MakerRef{ID: st.ID, Handle: st.Handle, Name: st.Name, AvatarURL: st.AvatarURL},
+				Maker: work.MakerRef{ID: st.ID, Handle: st.Handle, Name: st.Name, AvatarURL: st.AvatarURL, Location: st.Location},
 				Title: title, Slug: work.Slugify(title),
 				Description: fmt.Sprintf("%s，手工制作。Handmade %s by %s.", t[0], strings.ToLower(t[1]), st.Name),
 				Price:       work.Money{Amount: int64(20+s.r.IntN(980)) * 100, Currency: "CNY"},

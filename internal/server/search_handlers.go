@@ -52,12 +52,14 @@ func searchParams(c echo.Context, major bool) (discovery.Params, error) {
 		return &amount
 	}
 	p.PriceMin, p.PriceMax = price("price_min"), price("price_max")
-	if v := q.Get("in_stock"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			f["in_stock"] = "want_true_or_false"
+	for name, target := range map[string]**bool{"in_stock": &p.InStock, "made_to_order": &p.MadeToOrder} {
+		if v := q.Get(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				f[name] = "want_true_or_false"
+			}
+			*target = &b
 		}
-		p.InStock = &b
 	}
 	if len(f) > 0 {
 		return p, problem.Invalid(f)
@@ -88,14 +90,15 @@ func (s *Server) apiSearch(c echo.Context) error {
 
 type searchPage struct {
 	fieldsPage
-	Params     discovery.Params
-	Result     *discovery.Result
-	Works      *work.Page
-	Makers     []discovery.MakerCard
-	Min, Max   string
-	Categories []work.Category
-	Sorts      []string
-	Query      url.Values
+	Params      discovery.Params
+	Result      *discovery.Result
+	Works       *work.Page
+	Makers      []discovery.MakerCard
+	Collections []discovery.CollectionCard
+	Min, Max    string
+	Categories  []work.Category
+	Sorts       []string
+	Query       url.Values
 }
 
 // Link is this search with one parameter changed (and the page reset).
@@ -150,6 +153,8 @@ func (s *Server) searchPage(c echo.Context) error {
 			page.Works.Items = append(page.Works.Items, v)
 		case discovery.MakerCard:
 			page.Makers = append(page.Makers, v)
+		case discovery.CollectionCard:
+			page.Collections = append(page.Collections, v)
 		}
 	}
 	return s.render(c, http.StatusOK, "search", page)

@@ -90,7 +90,7 @@ func TestSearchFindsWorksInChineseAndEnglishAndNeverDrafts(t *testing.T) {
 		{"a bad price is named", "GET", "/api/v1/search?price_min=cheap", nil, 422, []string{`"price_min":`}, nil},
 		{"a reversed range is named", "GET", "/api/v1/search?price_min=500&price_max=100", nil, 422, []string{`"price_min":`}, nil},
 		{"an unknown sort is named", "GET", "/api/v1/search?sort=random", nil, 422, []string{`"sort":`}, nil},
-		{"the search page renders in Chinese", "GET", "/search?q=牛皮&lang=zh-CN", nil, 200, []string{"手工牛皮钱包", "共 1 个结果", "皮具"}, nil},
+		{"the search page renders in Chinese", "GET", "/search?q=牛皮&lang=zh-CN", nil, 200, []string{"手工<mark>牛皮</mark>钱包", "共 1 个结果", "皮具"}, nil},
 		{"a bad price on the page is shown, not a 500", "GET", "/search?min=abc", nil, 422, []string{"field-error"}, nil},
 	})
 }
@@ -116,5 +116,29 @@ func TestSearchMarksMatchesAndSuggestsAsYouType(t *testing.T) {
 	}
 	if r := c.Do("GET", "/search?q=bold", nil); strings.Contains(string(r.Body), "<b>bold</b>") {
 		t.Fatal("a title's markup reached the page unescaped")
+	}
+}
+
+func TestSearchNarrowsByMakerLocationAndFindsPublicCollections(t *testing.T) {
+	rig := testrig.MustStart(t)
+	hz := openStudio(t, rig, "hz_maker") // in 杭州
+	lisbon := rig.Client(t)
+	lisbon.SignUp("lisbon_maker")
+	lisbon.Do("PUT", "/api/v1/me/studio", map[string]any{"name": "Azulejo", "location": "Lisbon"})
+	createWork(t, hz, merge(wallet("published"), "title", "Hangzhou wallet"))
+	createWork(t, lisbon, merge(merge(wallet("published"), "title", "Lisbon tile"), "made_to_order", true))
+	c := rig.Client(t)
+	got, facets := searchIDs(t, c, "location=Lisbon")
+	if strings.Join(got, "|") != "Lisbon tile" || facets["maker_location"]["Lisbon"] != 1 {
+		t.Fatalf("by location: %v, facets %v", got, facets["maker_location"])
+	}
+	if got, _ := searchIDs(t, c, "made_to_order=true"); strings.Join(got, "|") != "Lisbon tile" {
+		t.Fatalf("made to order: %v", got)
+	}
+	hz.Do("POST", "/api/v1/collections", map[string]any{"title": "Public picks"})
+	hz.Do("POST", "/api/v1/collections", map[string]any{"title": "Private picks", "visibility": "private"})
+	r := c.Do("GET", "/api/v1/search?type=collections&q=picks", nil)
+	if !strings.Contains(string(r.Body), "Public picks") || strings.Contains(string(r.Body), "Private picks") {
+		t.Fatalf("collections search: %s", r.Body)
 	}
 }

@@ -44,7 +44,7 @@ func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work,
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	w := &Work{ID: newID(), Maker: MakerRef{ID: st.ID, Handle: st.Handle, Name: st.Name, AvatarURL: st.AvatarURL},
+	w := &Work{ID: newID(), Maker: MakerRef{ID: st.ID, Handle: st.Handle, Name: st.Name, AvatarURL: st.AvatarURL, Location: st.Location},
 		Status: StatusDraft, Materials: []string{}, Tags: []string{}, Images: []Image{}, Variants: []Variant{},
 		CreatedAt: now, UpdatedAt: now}
 	if err := in.apply(w, true); err != nil {

@@ -41,7 +41,7 @@ const (
 var SearchSchema = search.Schema{
 	Kind:         SearchKind,
 	Searchable:   []string{"title", "tags", "materials", "maker_name", "description"},
-	Filterable:   []string{"maker_id", "status", "category", "tags", "materials", "in_stock", "made_to_order", "price", "currency"},
+	Filterable:   []string{"maker_id", "status", "category", "tags", "materials", "in_stock", "made_to_order", "price", "currency", "maker_location"},
 	Sortable:     []string{"published_at", "updated_at", "favorites", "price", "created_at", "hot"},
 	RankingRules: []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
 }
@@ -76,6 +76,7 @@ type MakerRef struct {
 	Handle    string `bson:"handle" json:"handle"`
 	Name      string `bson:"name" json:"name"`
 	AvatarURL string `bson:"avatar_url" json:"avatar_url"`
+	Location  string `bson:"location" json:"location"`
 }
 
 // Counts are kept with $inc as signals arrive.
@@ -140,7 +141,8 @@ func (w *Work) Path() string { return "/works/" + w.ID + "/" + w.Slug }
 func (w *Work) searchDocument(text string) search.Document {
 	d := search.Document{
 		"id": w.ID, "maker_id": w.Maker.ID, "maker_handle": w.Maker.Handle, "maker_name": w.Maker.Name,
-		"title": w.Title, "slug": w.Slug, "description": text,
+		"maker_location": w.Maker.Location,
+		"title":          w.Title, "slug": w.Slug, "description": text,
 		"materials": append([]string{}, w.Materials...), "tags": append([]string{}, w.Tags...),
 		"category": w.Category, "price": w.Price.Amount, "currency": w.Price.Currency,
 		"in_stock": w.InStock(), "made_to_order": w.MadeToOrder, "status": w.Status,
