@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"guildhall/internal/app"
 	"guildhall/internal/config"
@@ -19,7 +20,7 @@ func openApp(ctx context.Context, getenv func(string) string, logOut io.Writer) 
 	if err != nil {
 		return nil, err
 	}
-	return app.Open(ctx, cfg, logging.New(logOut, "warn"), app.Options{})
+	return app.Open(ctx, batchTimeouts(cfg), logging.New(logOut, "warn"), app.Options{})
 }
 
 // reindex rebuilds search indexes from MongoDB with a progress bar,
@@ -85,4 +86,11 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	_, err = fmt.Fprintf(stdout, "@%s roles: %s\n", u.Handle, strings.Join(u.Roles, ", "))
 	return err
+}
+
+// batchTimeouts gives batch tools room: a request's 5 s per call is short
+// for a rebuild reading 50,000 documents from embedded FerretDB.
+func batchTimeouts(cfg config.Config) config.Config {
+	cfg.ServiceTimeout = max(cfg.ServiceTimeout, time.Minute)
+	return cfg
 }

@@ -41,7 +41,7 @@ func seedStore(ctx context.Context, args []string, getenv func(string) string, s
 // thousands of accounts from one place), seeds it and closes it.
 func seedWith(ctx context.Context, cfg config.Config, o seed.Options, stdout, stderr io.Writer) error {
 	cfg.RateLimit = false
-	a, err := app.Open(ctx, cfg, logging.New(stderr, "warn"), app.Options{Argon2: demoArgon2})
+	a, err := app.Open(ctx, batchTimeouts(cfg), logging.New(stderr, "warn"), app.Options{Argon2: demoArgon2})
 	if err != nil {
 		return err
 	}

@@ -138,9 +138,9 @@ func (p Params) query() (kind string, q search.Query, err error) {
 	if p.PriceMin != nil && p.PriceMax != nil && *p.PriceMin > *p.PriceMax {
 		f["price_min"] = "out_of_range"
 	}
-	for _, v := range []*int64{p.PriceMin, p.PriceMax} {
+	for name, v := range map[string]*int64{"price_min": p.PriceMin, "price_max": p.PriceMax} {
 		if v != nil && *v < 0 {
-			f["price_min"] = "out_of_range"
+			f[name] = "out_of_range"
 		}
 	}
 	if len(f) > 0 {

@@ -274,3 +274,26 @@ func TestTheFeedShowsNewWorksOfFollowedMakersOnly(t *testing.T) {
 		{"the feed needs a session", "GET", "/api/v1/feed", nil, 401, nil, []string{"Authorization", "Bearer nope"}},
 	})
 }
+
+func TestAWorkPageSuggestsSimilarWorksOfOtherMakersFirst(t *testing.T) {
+	rig := testrig.MustStart(t)
+	a := openStudio(t, rig, "maker_a")
+	b := openStudio(t, rig, "maker_b")
+	cup := createWork(t, a, map[string]any{"title": "Celadon cup", "category": "ceramics", "materials": []string{"porcelain"}, "tags": []string{"tea"}, "price": map[string]any{"amount": 100}, "status": "published"})
+	createWork(t, a, map[string]any{"title": "Own teapot", "category": "ceramics", "tags": []string{"tea"}, "price": map[string]any{"amount": 100}, "status": "published"})
+	createWork(t, b, map[string]any{"title": "Other tea bowl", "category": "ceramics", "materials": []string{"porcelain"}, "tags": []string{"tea"}, "price": map[string]any{"amount": 100}, "status": "published"})
+	createWork(t, b, map[string]any{"title": "Other plate", "category": "ceramics", "price": map[string]any{"amount": 100}, "status": "published"})
+	createWork(t, b, map[string]any{"title": "A leather belt", "category": "leather", "tags": []string{"tea"}, "price": map[string]any{"amount": 100}, "status": "published"})
+	body := string(rig.Client(t).Do("GET", "/works/"+cup+"/celadon-cup", nil).Body)
+	_, similar, ok := strings.Cut(body, `data-testid="similar"`)
+	if !ok {
+		t.Fatal("no similar works on the page")
+	}
+	bowl, plate, own := strings.Index(similar, "Other tea bowl"), strings.Index(similar, "Other plate"), strings.Index(similar, "Own teapot")
+	if bowl < 0 || plate < 0 || own < 0 || !(bowl < plate && plate < own) {
+		t.Fatalf("order: bowl %d, plate %d, own %d; want other makers first, most shared tags first", bowl, plate, own)
+	}
+	if strings.Contains(similar, "leather belt") || strings.Contains(similar, ">Celadon cup<") {
+		t.Fatal("similar works hold another category or the work itself")
+	}
+}

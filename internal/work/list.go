@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"sort"
+	"strings"
 	"time"
 
 	"guildhall/internal/account"
@@ -174,11 +176,13 @@ type WorkView struct {
 	Work       *Work
 	Favourited bool
 	Own        bool
+	Similar    []Card
 	RedirectTo string // set when the slug in the URL is not the current one
 }
 
 // WorkPage assembles a work's page: one read for the work (it carries its
-// maker's card) and one for the viewer's favourite edge.
+// maker's card), one for the viewer's favourite edge, one search for
+// similar works.
 func (s *Service) WorkPage(ctx context.Context, viewer *account.User, id, slug string) (*WorkView, error) {
 	w, err := s.Get(ctx, viewer, id)
 	if err != nil {
@@ -190,6 +194,11 @@ func (s *Service) WorkPage(ctx context.Context, viewer *account.User, id, slug s
 	v := &WorkView{Work: w, Own: viewer != nil && viewer.ID == w.Maker.ID}
 	if v.Favourited, err = s.Favourited(ctx, viewer, w.ID); err != nil {
 		return nil, err
+	}
+	if w.Status == StatusPublished {
+		if v.Similar, err = s.Similar(ctx, w, 6); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }
@@ -241,4 +250,70 @@ func (s *Service) Feed(ctx context.Context, u *account.User, q ListQuery) (*Page
 	}
 	sq.Filters = []search.Filter{PublicFilter(), {Field: "maker_id", Values: ids}}
 	return s.list(ctx, sq)
+}
+
+// Similar finds up to n published works like w: the same category, ranked
+// by how many tags and materials they share with it, other makers' works
+// before w's maker's own. One search query.
+func (s *Service) Similar(ctx context.Context, w *Work, n int) ([]Card, error) {
+	res, err := s.index.Search(ctx, SearchKind, search.Query{
+		Filters: []search.Filter{PublicFilter(), {Field: "category", Values: []any{w.Category}}},
+		Sort:    []search.Sort{{Field: "hot", Desc: true}}, Limit: 40})
+	if err != nil {
+		return nil, problem.Unavailable("search", fmt.Errorf("similar works: %w", err))
+	}
+	words := map[string]bool{}
+	for _, x := range append(append([]string{}, w.Tags...), w.Materials...) {
+		words[strings.ToLower(x)] = true
+	}
+	type scored struct {
+		card    Card
+		overlap int
+		same    bool
+	}
+	var found []scored
+	for _, h := range res.Hits {
+		if h.ID == w.ID {
+			continue
+		}
+		overlap := 0
+		for _, field := range []string{"tags", "materials"} {
+			for _, x := range stringsOf(h.Document[field]) {
+				if words[strings.ToLower(x)] {
+					overlap++
+				}
+			}
+		}
+		found = append(found, scored{CardFrom(h.Document), overlap, stringsOf(h.Document["maker_id"])[0] == w.Maker.ID})
+	}
+	sort.SliceStable(found, func(i, j int) bool {
+		if found[i].same != found[j].same {
+			return !found[i].same
+		}
+		return found[i].overlap > found[j].overlap
+	})
+	out := make([]Card, 0, n)
+	for _, f := range found[:min(n, len(found))] {
+		out = append(out, f.card)
+	}
+	return out, nil
+}
+
+// stringsOf reads a string or a list of strings from an index document.
+func stringsOf(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []string:
+		return x
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return []string{""}
 }

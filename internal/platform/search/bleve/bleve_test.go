@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -175,4 +176,23 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// Chinese is typed without spaces, so a query of two words is one run of
+// characters whose middle bigram (瓷茶 in 青瓷茶具) belongs to neither word.
+func TestChineseWordsTypedTogetherMatchWhereTheyStandApart(t *testing.T) {
+	ctx := context.Background()
+	ix := openTemp(t)
+	searchtest.Seed(ctx, t, ix)
+	for q, want := range map[string][]string{
+		"青瓷茶具": {"w6"}, // title 青瓷茶杯, tag 茶具
+		"牛皮手工": {"w2"}, // 植鞣牛皮，手工缝制
+		"手工牛皮": {"w2"}, // and whole in the title
+		"青瓷钱包": nil,    // each word is in a different work
+		"茶具瓷":  nil,    // three characters: both bigrams must match
+	} {
+		if got := searchtest.IDs(searchtest.Find(ctx, t, ix, search.Query{Text: q})); !slices.Equal(got, want) {
+			t.Errorf("%s: got %v, want %v", q, got, want)
+		}
+	}
 }

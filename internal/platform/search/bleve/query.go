@@ -187,13 +187,25 @@ func (k *kind) query(q search.Query) (query.Query, bool, error) {
 
 // queryOn is query restricted to the searchable fields at positions fields.
 func (k *kind) queryOn(text string, filters []search.Filter, fields []int) (query.Query, bool, error) {
-	var parts []query.Query
+	var parts, optional []query.Query
 	terms, err := k.terms(text)
 	if err != nil {
 		return nil, false, err
 	}
+	byTerm := map[string]query.Query{}
 	for _, t := range terms {
-		parts = append(parts, k.termQuery(t, fields))
+		tq := k.termQuery(t, fields)
+		byTerm[t.term] = tq
+		if t.optional {
+			optional = append(optional, tq)
+		} else {
+			parts = append(parts, tq)
+		}
+	}
+	for _, t := range terms {
+		if t.coverWith != "" { // one of two bridging bigrams must cover a character
+			parts = append(parts, query.NewDisjunctionQuery([]query.Query{byTerm[t.term], byTerm[t.coverWith]}))
+		}
 	}
 	for _, f := range filters {
 		fq, err := k.filter(f)
@@ -204,6 +216,9 @@ func (k *kind) queryOn(text string, filters []search.Filter, fields []int) (quer
 	}
 	if len(parts) == 0 {
 		return query.NewMatchAllQuery(), false, nil
+	}
+	if len(optional) > 0 { // they only rank a run found whole above its words found apart
+		return query.NewBooleanQuery(parts, optional, nil), true, nil
 	}
 	return query.NewConjunctionQuery(parts), len(terms) > 0, nil
 }
@@ -219,6 +234,13 @@ type queryTerm struct {
 	// single marks a CJK unigram of a word that also gave bigrams: it must
 	// match (the bigrams already imply it) but is not highlighted alone.
 	single bool
+	// optional marks a CJK bigram inside a run of four or more characters,
+	// which may straddle two words (瓷茶 in 青瓷茶壶): it need not match as
+	// long as each of its characters is covered by a bigram that does. The
+	// run's first and last bigrams must match; coverWith names the next
+	// bigram, one of which must match to cover the character they share.
+	optional  bool
+	coverWith string
 }
 
 func (k *kind) terms(text string) ([]queryTerm, error) {
@@ -231,20 +253,25 @@ func (k *kind) terms(text string) ([]queryTerm, error) {
 		return nil, fmt.Errorf("analyzer %s missing", textAnalyzer)
 	}
 	var out []queryTerm
-	seen := map[string]bool{}
+	seen := map[string]int{} // term -> index in out
 	for wi, w := range words {
 		toks := an.Analyze([]byte(w))
 		bigrams := false
 		for _, tok := range toks {
 			bigrams = bigrams || tok.Type == analysis.Double
 		}
+		optional, coverWith := bridges(toks)
 		for _, tok := range toks {
 			term := string(tok.Term)
-			if seen[term] {
+			if i, ok := seen[term]; ok {
+				if !optional[term] { // required anywhere is required
+					out[i].optional, out[i].coverWith = false, ""
+				}
 				continue
 			}
-			seen[term] = true
-			qt := queryTerm{term: term, single: bigrams && tok.Type == analysis.Single}
+			seen[term] = len(out)
+			qt := queryTerm{term: term, single: bigrams && tok.Type == analysis.Single,
+				optional: optional[term], coverWith: coverWith[term]}
 			if tok.Type == analysis.AlphaNumeric {
 				if n := utf8.RuneCountInString(term); n >= 9 {
 					qt.fuzz = 2
@@ -257,6 +284,45 @@ func (k *kind) terms(text string) ([]queryTerm, error) {
 		}
 	}
 	return out, nil
+}
+
+// bridges finds, in each run of CJK bigrams of one query word, the inner
+// bigrams (all but the first and last of a run of four characters or more)
+// and, for each inner bigram followed by another, that next one: a
+// character between two inner bigrams is covered when either matches.
+func bridges(toks analysis.TokenStream) (optional map[string]bool, coverWith map[string]string) {
+	var run []*analysis.Token
+	ends := map[string]bool{}
+	flush := func() {
+		if len(run) > 0 {
+			ends[string(run[0].Term)], ends[string(run[len(run)-1].Term)] = true, true
+		}
+		for i := 1; i < len(run)-1; i++ {
+			if optional == nil {
+				optional, coverWith = map[string]bool{}, map[string]string{}
+			}
+			optional[string(run[i].Term)] = true
+			if i+1 < len(run)-1 {
+				coverWith[string(run[i].Term)] = string(run[i+1].Term)
+			}
+		}
+		run = run[:0]
+	}
+	for _, tok := range toks {
+		if tok.Type != analysis.Double {
+			continue
+		}
+		if len(run) > 0 && tok.Start >= run[len(run)-1].End { // not overlapping: a new run
+			flush()
+		}
+		run = append(run, tok)
+	}
+	flush()
+	for t := range ends { // a bigram that ends a run is required (哈哈 in 哈哈哈哈)
+		delete(optional, t)
+		delete(coverWith, t)
+	}
+	return optional, coverWith
 }
 
 func (k *kind) allFields() []int {
