@@ -87,7 +87,8 @@ func (u *User) searchDocument() search.Document {
 // Indexer runs a searchable write under a durable index intent.
 type Indexer interface {
 	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind, collection string, load func(ctx context.Context, id string) (search.Document, bool, error))
+	Register(kind, collection string, project func(raw bson.Raw) (search.Document, bool, error))
+	Load(ctx context.Context, kind, id string) (search.Document, bool, error)
 }
 
 // Images attaches an uploaded image to its uploader's profile and returns
@@ -150,16 +151,13 @@ func New(db *mongo.Database, images Images, index Indexer, limiter Limiter, o Op
 	// Sign-in for an unknown email verifies against this hash, so the answer
 	// takes as long as for a known one and does not reveal which emails exist.
 	s.dummyHash, _ = hashPassword("not a real password", o.Argon2)
-	index.Register(SearchKind, UsersCollection, s.loadSearchDocument)
+	index.Register(SearchKind, UsersCollection, projectUser)
 	return s
 }
 
-func (s *Service) loadSearchDocument(ctx context.Context, id string) (search.Document, bool, error) {
-	u, err := s.userByID(ctx, id)
-	if err != nil {
-		if isNotFound(err) {
-			return nil, false, nil
-		}
+func projectUser(raw bson.Raw) (search.Document, bool, error) {
+	var u User
+	if err := bson.Unmarshal(raw, &u); err != nil {
 		return nil, false, err
 	}
 	return u.searchDocument(), true, nil

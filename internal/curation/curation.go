@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"guildhall/internal/account"
@@ -101,7 +102,8 @@ func (c *Collection) searchDocument() search.Document {
 // Indexer runs a searchable write under a durable index intent.
 type Indexer interface {
 	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind, collection string, load func(ctx context.Context, id string) (search.Document, bool, error))
+	Register(kind, collection string, project func(raw bson.Raw) (search.Document, bool, error))
+	Load(ctx context.Context, kind, id string) (search.Document, bool, error)
 }
 
 // Service implements collections.
@@ -119,7 +121,7 @@ type Service struct {
 func New(db *mongo.Database, works *work.Service, media *media.Service, index search.Index, queue Indexer, log *slog.Logger) *Service {
 	s := &Service{collections: db.Collection(CollectionsCollection), byWork: db.Collection(WorkCollectionsCollection),
 		works: works, media: media, index: index, queue: queue, log: log, now: time.Now}
-	queue.Register(SearchKind, CollectionsCollection, s.loadSearchDocument)
+	queue.Register(SearchKind, CollectionsCollection, projectCollection)
 	works.OnChange(s.refreshWork)
 	return s
 }

@@ -55,12 +55,9 @@ func (in *Input) apply(c *Collection, creating bool) error {
 	return nil
 }
 
-func (s *Service) loadSearchDocument(ctx context.Context, id string) (search.Document, bool, error) {
-	c, err := s.read(ctx, id)
-	if problem.KindOf(err) == problem.KindNotFound {
-		return nil, false, nil
-	}
-	if err != nil {
+func projectCollection(raw bson.Raw) (search.Document, bool, error) {
+	var c Collection
+	if err := bson.Unmarshal(raw, &c); err != nil {
 		return nil, false, err
 	}
 	return c.searchDocument(), true, nil

@@ -111,7 +111,8 @@ func (s *Studio) searchDocument(text string) search.Document {
 // Indexer runs a searchable write under a durable index intent.
 type Indexer interface {
 	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind, collection string, load func(ctx context.Context, id string) (search.Document, bool, error))
+	Register(kind, collection string, project func(raw bson.Raw) (search.Document, bool, error))
+	Load(ctx context.Context, kind, id string) (search.Document, bool, error)
 }
 
 // Service implements studios and follows.
@@ -129,16 +130,13 @@ type Service struct {
 func New(db *mongo.Database, accounts *account.Service, media *media.Service, index Indexer, md *markdown.Renderer, log *slog.Logger) *Service {
 	s := &Service{makers: db.Collection(Collection), follows: db.Collection(FollowsCollection), following: db.Collection(FollowingCollection),
 		accounts: accounts, media: media, index: index, md: md, log: log, now: time.Now}
-	index.Register(SearchKind, Collection, s.loadSearchDocument)
+	index.Register(SearchKind, Collection, s.projectStudio)
 	return s
 }
 
-func (s *Service) loadSearchDocument(ctx context.Context, id string) (search.Document, bool, error) {
-	st, err := s.ByID(ctx, id)
-	if problem.KindOf(err) == problem.KindNotFound {
-		return nil, false, nil
-	}
-	if err != nil {
+func (s *Service) projectStudio(raw bson.Raw) (search.Document, bool, error) {
+	var st Studio
+	if err := bson.Unmarshal(raw, &st); err != nil {
 		return nil, false, err
 	}
 	return st.searchDocument(s.md.Text(st.Story)), true, nil
@@ -292,7 +290,7 @@ func (s *Service) bump(ctx context.Context, makerID, field string, delta int) er
 		err := s.makers.FindOneAndUpdate(ctx, filter, bson.M{"$inc": inc},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&st)
 		if mongodb.IsNotFound(err) { // already at zero, or gone: nothing to move
-			doc, ok, err := s.loadSearchDocument(ctx, makerID)
+			doc, ok, err := s.index.Load(ctx, SearchKind, makerID)
 			if !ok {
 				return nil, err
 			}

@@ -22,14 +22,12 @@ func newID() string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
-func (s *Service) loadSearchDocument(ctx context.Context, id string) (search.Document, bool, error) {
+// projectWork is a work's searchable form: every status is indexed, and
+// PublicFilter keeps what is not published out of public lists.
+func (s *Service) projectWork(raw bson.Raw) (search.Document, bool, error) {
 	var w Work
-	err := s.works.FindOne(ctx, bson.M{"_id": id}).Decode(&w)
-	if mongodb.IsNotFound(err) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, mongodb.Classify("read work "+id, err)
+	if err := bson.Unmarshal(raw, &w); err != nil {
+		return nil, false, err
 	}
 	return w.searchDocument(s.md.Text(w.Description)), true, nil
 }
@@ -236,7 +234,7 @@ func (s *Service) bump(ctx context.Context, id, field string, delta int) error {
 		err := s.works.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{field: delta}},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&w)
 		if mongodb.IsNotFound(err) {
-			doc, ok, err := s.loadSearchDocument(ctx, id)
+			doc, ok, err := s.queue.Load(ctx, SearchKind, id)
 			if !ok {
 				return nil, err
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"guildhall/internal/maker"
@@ -172,7 +173,8 @@ func SearchDocumentOf(w *Work, descriptionText string) search.Document {
 // Indexer runs a searchable write under a durable index intent.
 type Indexer interface {
 	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind, collection string, load func(ctx context.Context, id string) (search.Document, bool, error))
+	Register(kind, collection string, project func(raw bson.Raw) (search.Document, bool, error))
+	Load(ctx context.Context, kind, id string) (search.Document, bool, error)
 }
 
 // Service implements works.
@@ -192,7 +194,7 @@ type Service struct {
 func New(db *mongo.Database, makers *maker.Service, media *media.Service, index search.Index, queue Indexer, md *markdown.Renderer, log *slog.Logger) *Service {
 	s := &Service{works: db.Collection(Collection), favourites: db.Collection(FavouritesCollection),
 		makers: makers, media: media, index: index, queue: queue, md: md, log: log, now: time.Now}
-	queue.Register(SearchKind, Collection, s.loadSearchDocument)
+	queue.Register(SearchKind, Collection, s.projectWork)
 	return s
 }
 

@@ -25,10 +25,11 @@ import (
 // Collection holds the intents, keyed "<kind>:<id>" so repeats coalesce.
 const Collection = "index_queue"
 
-// Loader reads the current searchable form of one document from MongoDB.
-// ok is false when the document is gone or must not be searchable (a draft,
-// something private): the worker then removes it from the index.
-type Loader = func(ctx context.Context, id string) (doc search.Document, ok bool, err error)
+// Projector turns a stored document into its searchable form. ok is false
+// when it must not be searchable (a draft, something private): the index
+// then drops it. Features register one per kind; the queue reads the
+// documents, by _id for single intents or by cursor for rebuilds.
+type Projector = func(raw bson.Raw) (doc search.Document, ok bool, err error)
 
 // Options tune the queue; zero values take the defaults.
 type Options struct {
@@ -44,9 +45,9 @@ type Queue struct {
 	index search.Index
 	opt   Options
 
-	mu      sync.RWMutex
-	loaders map[string]Loader
-	sources map[string]string // kind -> the collection its documents live in
+	mu       sync.RWMutex
+	projects map[string]Projector
+	sources  map[string]string // kind -> the collection its documents live in
 }
 
 type intent struct {
@@ -71,16 +72,35 @@ func New(db *mongo.Database, index search.Index, o Options) *Queue {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Queue{coll: db.Collection(Collection), index: index, opt: o, loaders: map[string]Loader{}, sources: map[string]string{}}
+	return &Queue{coll: db.Collection(Collection), index: index, opt: o, projects: map[string]Projector{}, sources: map[string]string{}}
 }
 
-// Register tells the worker how to re-read documents of kind, and Rebuild
-// which collection holds them.
-func (q *Queue) Register(kind, collection string, load Loader) {
+// Register tells the queue where documents of kind live and how to turn
+// them into search documents.
+func (q *Queue) Register(kind, collection string, project Projector) {
 	q.mu.Lock()
-	q.loaders[kind] = load
+	q.projects[kind] = project
 	q.sources[kind] = collection
 	q.mu.Unlock()
+}
+
+// Load reads one document of kind by _id and projects it; ok is false when
+// it is gone or not searchable.
+func (q *Queue) Load(ctx context.Context, kind, id string) (search.Document, bool, error) {
+	q.mu.RLock()
+	project, coll := q.projects[kind], q.sources[kind]
+	q.mu.RUnlock()
+	if project == nil {
+		return nil, false, fmt.Errorf("load %s %s: %w", kind, id, search.ErrUnknownKind)
+	}
+	raw, err := q.coll.Database().Collection(coll).FindOne(ctx, bson.M{"_id": id}).Raw()
+	if mongodb.IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, mongodb.Classify("load "+kind+" "+id, err)
+	}
+	return project(raw)
 }
 
 // Write runs write under an intent for kind/id. write changes MongoDB and
@@ -172,15 +192,9 @@ func (q *Queue) Drain(ctx context.Context, cutoff time.Time, batch int) (int, er
 }
 
 func (q *Queue) apply(ctx context.Context, in intent) error {
-	q.mu.RLock()
-	load := q.loaders[in.Kind]
-	q.mu.RUnlock()
-	if load == nil {
-		return fmt.Errorf("index intent %s: no loader for kind %q", in.ID, in.Kind)
-	}
-	doc, ok, err := load(ctx, in.Ref)
+	doc, ok, err := q.Load(ctx, in.Kind, in.Ref)
 	if err != nil {
-		return fmt.Errorf("index intent %s: load: %w", in.ID, err)
+		return fmt.Errorf("index intent %s: %w", in.ID, err)
 	}
 	if !ok {
 		doc = nil

@@ -13,7 +13,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"guildhall/internal/platform/indexqueue"
-	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/platform/mongodb/mongodbtest"
 	"guildhall/internal/platform/search"
 	blevesearch "guildhall/internal/platform/search/bleve"
@@ -67,14 +66,13 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f := &fixture{index: &flaky{Index: bl}, things: db.Database.Collection("things")}
 	f.q = indexqueue.New(db.Database, f.index, indexqueue.Options{PushTimeout: time.Second, Logger: testLogger(t)})
-	f.q.Register("things", "things", func(ctx context.Context, id string) (search.Document, bool, error) {
+	f.q.Register("things", "things", func(raw bson.Raw) (search.Document, bool, error) {
 		var th thing
-		err := f.things.FindOne(ctx, bson.M{"_id": id}).Decode(&th)
-		if mongodb.IsNotFound(err) || th.Draft {
-			return nil, false, nil
-		}
-		if err != nil {
+		if err := bson.Unmarshal(raw, &th); err != nil {
 			return nil, false, err
+		}
+		if th.Draft {
+			return nil, false, nil
 		}
 		return th.doc(), true, nil
 	})
