@@ -34,7 +34,9 @@ func serveUntilStopped(t *testing.T, env map[string]string, fn func(base string)
 		done <- run(ctx, append([]string{"serve"}, flags...), func(k string) string { return env[k] }, io.Discard, logs)
 	}()
 	base := "http://" + env["GUILDHALL_ADDR"]
-	deadline := time.Now().Add(30 * time.Second)
+	// Generous: with --demo it seeds before listening, and under -race the
+	// embedded database runs instrumented too.
+	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		r, err := http.Get(base + "/readyz")
 		if err == nil {
@@ -49,7 +51,7 @@ func serveUntilStopped(t *testing.T, env map[string]string, fn func(base string)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("not ready after 30s:\n%s", logs.String())
+			t.Fatalf("not ready after 3 minutes:\n%s", logs.String())
 		}
 		time.Sleep(20 * time.Millisecond) // polling a server that is starting
 	}

@@ -44,7 +44,7 @@ func (s Signals) Weighted() float64 {
 // "now" means a score never needs recomputing as time passes: newer things
 // start higher, and ten times the signals is worth 12.5 hours of youth.
 func Hot(s Signals, created time.Time) float64 {
-	return math.Log10(math.Max(1, s.Weighted())) + float64(created.Unix())/ageDivisor
+	return math.Log10(math.Max(1, s.Weighted())) + float64(created.UnixMilli())/1000/ageDivisor
 }
 
 // Rising makers: each follow adds e^((t−epoch)/tau) to a maker's follow

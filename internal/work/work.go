@@ -147,12 +147,12 @@ func (w *Work) searchDocument(text string) search.Document {
 		"materials": append([]string{}, w.Materials...), "tags": append([]string{}, w.Tags...),
 		"category": w.Category, "price": w.Price.Amount, "currency": w.Price.Currency,
 		"in_stock": w.InStock(), "made_to_order": w.MadeToOrder, "status": w.Status,
-		"favorites": w.Counts.Favorites, "created_at": w.CreatedAt.Unix(), "updated_at": w.UpdatedAt.Unix(),
-		"published_at": int64(0), "image": "", "image_medium": "",
+		"favorites": w.Counts.Favorites, "created_at": seconds(w.CreatedAt), "updated_at": seconds(w.UpdatedAt),
+		"published_at": 0.0, "image": "", "image_medium": "",
 	}
 	born := w.CreatedAt
 	if w.PublishedAt != nil {
-		d["published_at"] = w.PublishedAt.Unix()
+		d["published_at"] = seconds(*w.PublishedAt)
 		born = *w.PublishedAt
 	}
 	d["hot"] = ranking.Hot(ranking.Signals{Favourites: w.Counts.Favorites, Saves: w.Counts.Saves,
@@ -222,3 +222,7 @@ func (s *Service) Summary(w *Work, n int) string {
 	}
 	return strings.TrimSpace(string(text[:n-1])) + "…"
 }
+
+// seconds is a time as fractional Unix seconds, so that works published
+// within one second still sort in order.
+func seconds(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
