@@ -7,11 +7,9 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"log/slog"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -161,13 +159,6 @@ func projectUser(raw bson.Raw) (search.Document, bool, error) {
 		return nil, false, err
 	}
 	return u.searchDocument(), true, nil
-}
-
-// newID returns a random, URL-safe, lower-case id.
-func newID() string {
-	b := make([]byte, 10)
-	_, _ = rand.Read(b)
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
 // newToken returns a session token and the hash stored as its _id: a leaked

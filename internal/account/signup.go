@@ -62,7 +62,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp, ip string) (*User, stri
 		return nil, "", err
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	u := &User{ID: newID(), Handle: in.Handle, Email: in.Email, DisplayName: in.DisplayName,
+	u := &User{ID: mongodb.NewID(), Handle: in.Handle, Email: in.Email, DisplayName: in.DisplayName,
 		Locale: in.Locale, CreatedAt: now, UpdatedAt: now}
 
 	if err := s.claim(ctx, s.handles, in.Handle, bson.M{"user_id": u.ID, "at": now}); err != nil {

@@ -191,11 +191,20 @@ func (a *App) ensureSchemas(ctx context.Context) error {
 // the schema declaration if search was down at start.
 func (a *App) RunWorkers(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(5)
-	go func() { defer wg.Done(); a.Discovery.Run(ctx, time.Minute, a.Logger) }()
+	jobs := []struct {
+		name     string
+		interval time.Duration
+		run      func(context.Context) error
+	}{
+		{"refresh discover page", time.Minute, func(ctx context.Context) error { _, err := a.Discovery.Refresh(ctx); return err }},
+		{"clean unattached media", time.Hour, func(ctx context.Context) error { _, err := a.Media.Clean(ctx); return err }},
+		{"sweep rate limits", 10 * time.Minute, a.Limiter.Sweep},
+	}
+	wg.Add(2 + len(jobs))
 	go func() { defer wg.Done(); a.Queue.Run(ctx) }()
-	go func() { defer wg.Done(); a.Media.Run(ctx, time.Hour) }()
-	go func() { defer wg.Done(); a.Limiter.Run(ctx, 10*time.Minute, a.Logger) }()
+	for _, j := range jobs {
+		go func() { defer wg.Done(); every(ctx, j.interval, j.name, j.run, a.Logger) }()
+	}
 	go func() {
 		defer wg.Done()
 		for wait := time.Second; ; wait = min(wait*2, time.Minute) {
@@ -223,4 +232,20 @@ func (a *App) Close(ctx context.Context) error {
 		errs = append(errs, a.DB.Close(ctx))
 	}
 	return errors.Join(errs...)
+}
+
+// every runs job each interval until ctx ends, logging its failures.
+func every(ctx context.Context, interval time.Duration, name string, job func(context.Context) error, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := job(ctx); err != nil && ctx.Err() == nil {
+				log.WarnContext(ctx, name, "err", err)
+			}
+		}
+	}
 }

@@ -6,10 +6,7 @@ package curation
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"log/slog"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -124,12 +121,6 @@ func New(db *mongo.Database, works *work.Service, media *media.Service, index se
 	queue.Register(SearchKind, CollectionsCollection, projectCollection)
 	works.OnChange(s.refreshWork)
 	return s
-}
-
-func newID() string {
-	b := make([]byte, 10)
-	_, _ = rand.Read(b)
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
 func ownerOf(u *account.User) Owner { return Owner{ID: u.ID, Handle: u.Handle, Name: u.DisplayName} }

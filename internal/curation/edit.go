@@ -101,7 +101,7 @@ func (s *Service) owned(ctx context.Context, u *account.User, id string) (*Colle
 // anyone else's is their own list.
 func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Collection, error) {
 	now := s.now().UTC().Truncate(time.Millisecond)
-	c := &Collection{ID: newID(), Owner: ownerOf(u), Visibility: Public, Curated: u.HasRole(account.RoleCurator),
+	c := &Collection{ID: mongodb.NewID(), Owner: ownerOf(u), Visibility: Public, Curated: u.HasRole(account.RoleCurator),
 		Items: []Item{}, CreatedAt: now, UpdatedAt: now}
 	if err := in.apply(c, true); err != nil {
 		return nil, err

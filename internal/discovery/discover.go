@@ -3,7 +3,6 @@ package discovery
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -120,22 +119,6 @@ func (s *Service) diverseWorks(ctx context.Context, sort []search.Sort) ([]work.
 		}
 	}
 	return out, nil
-}
-
-// Run refreshes the snapshot every interval until ctx ends.
-func (s *Service) Run(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
-				log.WarnContext(ctx, "refresh discover page", "err", err)
-			}
-		}
-	}
 }
 
 func collectionCard(h search.Hit) CollectionCard {

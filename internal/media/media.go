@@ -260,21 +260,5 @@ func (s *Service) Clean(ctx context.Context) (int, error) {
 	return removed, nil
 }
 
-// Run cleans every interval until ctx ends.
-func (s *Service) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := s.Clean(ctx); err != nil && ctx.Err() == nil {
-				s.opt.Logger.WarnContext(ctx, "clean unattached media", "removed", n, "err", err)
-			}
-		}
-	}
-}
-
 // Indexes serve the cleaner's scan of pending uploads.
 var Indexes = []mongodb.Index{{Collection: PendingCollection, Keys: bson.D{{Key: "at", Value: 1}}}}

@@ -4,7 +4,6 @@ package ratelimit
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -69,22 +68,6 @@ func (l *Limiter) Allow(ctx context.Context, key string, limit int, window time.
 func (l *Limiter) Sweep(ctx context.Context) error {
 	_, err := l.coll.DeleteMany(ctx, bson.M{"expires_at": bson.M{"$lte": l.now()}})
 	return mongodb.Classify("sweep rate limits", err)
-}
-
-// Run sweeps every interval until ctx ends.
-func (l *Limiter) Run(ctx context.Context, interval time.Duration, logger *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := l.Sweep(ctx); err != nil && ctx.Err() == nil {
-				logger.WarnContext(ctx, "sweep rate limits", "err", err)
-			}
-		}
-	}
 }
 
 // Indexes expire finished windows on MongoDB; Sweep does it on FerretDB.

@@ -2,9 +2,6 @@ package work
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -15,12 +12,6 @@ import (
 	"guildhall/internal/platform/search"
 	"guildhall/internal/problem"
 )
-
-func newID() string {
-	b := make([]byte, 10)
-	_, _ = rand.Read(b)
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-}
 
 // projectWork is a work's searchable form: every status is indexed, and
 // PublicFilter keeps what is not published out of public lists.
@@ -42,7 +33,7 @@ func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work,
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	w := &Work{ID: newID(), Maker: MakerRef{ID: st.ID, Handle: st.Handle, Name: st.Name, AvatarURL: st.AvatarURL, Location: st.Location},
+	w := &Work{ID: mongodb.NewID(), Maker: MakerRef{ID: st.ID, Handle: st.Handle, Name: st.Name, AvatarURL: st.AvatarURL, Location: st.Location},
 		Status: StatusDraft, Materials: []string{}, Tags: []string{}, Images: []Image{}, Variants: []Variant{},
 		CreatedAt: now, UpdatedAt: now}
 	if err := in.apply(w, true); err != nil {

@@ -2,7 +2,10 @@ package mongodb
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base32"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -36,4 +39,11 @@ func (db *DB) EnsureIndexes(ctx context.Context, indexes []Index) error {
 		}
 	}
 	return nil
+}
+
+// NewID returns a random, URL-safe, lower-case document id (80 bits).
+func NewID() string {
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }

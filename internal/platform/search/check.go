@@ -116,3 +116,40 @@ func SuggestLimit(limit int) int {
 	}
 	return min(limit, MaxSuggestLimit)
 }
+
+// Lookup finds a field's values by its JSON key, or by a dotted path into
+// nested objects as Meilisearch does, flattening arrays on the way.
+func Lookup(d map[string]any, path string) []any {
+	if v, ok := d[path]; ok {
+		return flatten(v)
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] != '.' {
+			continue
+		}
+		var out []any
+		for _, child := range flatten(d[path[:i]]) {
+			if cm, ok := child.(map[string]any); ok {
+				out = append(out, Lookup(cm, path[i+1:])...)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+func flatten(v any) []any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		var out []any
+		for _, e := range v {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []any{v}
+}

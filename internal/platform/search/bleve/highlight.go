@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+
+	"guildhall/internal/platform/search"
 )
 
 // Highlighting is computed here from the query terms and the analyser's
@@ -108,7 +110,7 @@ func (m *matcher) highlightField(values []string) (string, bool) {
 // texts returns a field's values as the text the index analysed.
 func texts(d map[string]any, field string) []string {
 	var out []string
-	for _, v := range lookup(d, field) {
+	for _, v := range search.Lookup(d, field) {
 		switch v := v.(type) {
 		case string:
 			out = append(out, v)

@@ -137,7 +137,7 @@ func (l *layout) fields(d map[string]any, raw []byte) map[string]any {
 	out := map[string]any{sourceField: string(raw)}
 	for i, f := range l.schema.Searchable {
 		var texts []string
-		for _, v := range lookup(d, f) {
+		for _, v := range search.Lookup(d, f) {
 			switch v := v.(type) {
 			case string:
 				texts = append(texts, v)
@@ -152,7 +152,7 @@ func (l *layout) fields(d map[string]any, raw []byte) map[string]any {
 	for j, f := range l.attrs {
 		var kws []string
 		var nums []float64
-		for _, v := range lookup(d, f) {
+		for _, v := range search.Lookup(d, f) {
 			switch v := v.(type) {
 			case string:
 				kws = append(kws, v)
@@ -171,43 +171,6 @@ func (l *layout) fields(d map[string]any, raw []byte) map[string]any {
 		}
 	}
 	return out
-}
-
-// lookup finds a field by its JSON key, or by a dotted path into nested
-// objects as Meilisearch does, flattening arrays on the way.
-func lookup(d map[string]any, path string) []any {
-	if v, ok := d[path]; ok {
-		return flatten(v)
-	}
-	for i := 0; i < len(path); i++ {
-		if path[i] != '.' {
-			continue
-		}
-		var out []any
-		for _, child := range flatten(d[path[:i]]) {
-			if cm, ok := child.(map[string]any); ok {
-				out = append(out, lookup(cm, path[i+1:])...)
-			}
-		}
-		if len(out) > 0 {
-			return out
-		}
-	}
-	return nil
-}
-
-func flatten(v any) []any {
-	switch v := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		var out []any
-		for _, e := range v {
-			out = append(out, flatten(e)...)
-		}
-		return out
-	}
-	return []any{v}
 }
 
 // formatNumber writes numbers as Meilisearch's facet keys do ("3", "4.5").

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/meilisearch/meilisearch-go"
+
+	"guildhall/internal/platform/search"
 )
 
 // Meilisearch puts its highlight tags into _formatted but leaves the text
@@ -68,7 +70,7 @@ func markup(s string) string {
 // nested objects, arrays flatten) as strings.
 func formattedTexts(d map[string]any, path string) []string {
 	var out []string
-	for _, v := range lookup(d, path) {
+	for _, v := range search.Lookup(d, path) {
 		switch v := v.(type) {
 		case string:
 			out = append(out, v)
@@ -77,39 +79,4 @@ func formattedTexts(d map[string]any, path string) []string {
 		}
 	}
 	return out
-}
-
-func lookup(d map[string]any, path string) []any {
-	if v, ok := d[path]; ok {
-		return flatten(v)
-	}
-	for i := 0; i < len(path); i++ {
-		if path[i] != '.' {
-			continue
-		}
-		var out []any
-		for _, child := range flatten(d[path[:i]]) {
-			if cm, ok := child.(map[string]any); ok {
-				out = append(out, lookup(cm, path[i+1:])...)
-			}
-		}
-		if len(out) > 0 {
-			return out
-		}
-	}
-	return nil
-}
-
-func flatten(v any) []any {
-	switch v := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		var out []any
-		for _, e := range v {
-			out = append(out, flatten(e)...)
-		}
-		return out
-	}
-	return []any{v}
 }
