@@ -451,3 +451,43 @@ func (b *tab) signUp(step, handle, name string) {
 	b.at(step, "/")
 	b.text(step, `[data-testid="nav-settings"]`, name)
 }
+
+func TestInABrowserAVisitorSearchesInChineseNarrowsByAFacetAndOpensAResult(t *testing.T) {
+	rig := testrig.MustStart(t)
+	maker := openStudio(t, rig, "chaju")
+	for _, w := range []map[string]any{
+		{"title": "青瓷茶杯", "category": "ceramics", "materials": []string{"瓷"}, "price": map[string]any{"amount": 16800}, "status": "published"},
+		{"title": "竹编茶盘", "category": "woodwork", "materials": []string{"竹"}, "price": map[string]any{"amount": 9800}, "status": "published"},
+		{"title": "牛皮茶叶袋", "category": "leather", "price": map[string]any{"amount": 5800}, "status": "published"},
+		{"title": "茶杯草稿", "category": "ceramics", "price": map[string]any{"amount": 1}, "status": "draft"},
+	} {
+		createWork(t, maker, w)
+	}
+	b := &tab{t: t, ctx: browser.MustStart(t), base: rig.URL}
+	const grid = `[data-testid="works-grid"] li.card`
+	b.do("search for 茶",
+		chromedp.Navigate(rig.URL+"/search?lang=zh-CN"),
+		b.visible(`[data-testid="search-q"]`),
+		b.typeInto(`[data-testid="search-q"]`, "茶"),
+		b.click(`[data-testid="search-submit"]`),
+		b.visible(`[data-testid="search-total"]`),
+	)
+	b.text("three published works match", `[data-testid="search-total"]`, "共 3 个结果")
+	if n := b.count("results", grid, ".length"); n != 3 {
+		t.Fatalf("%d cards, want 3 (never the draft)", n)
+	}
+	b.do("narrow to ceramics",
+		b.click(`[data-testid="facet-category-ceramics"]`),
+		b.visible(`[data-testid="search-total"]`),
+	)
+	b.text("one ceramic work", `[data-testid="search-total"]`, "共 1 个结果")
+	if !strings.Contains(b.location("narrowed"), "category=ceramics") {
+		t.Fatalf("the facet did not narrow the address: %s", b.location("narrowed"))
+	}
+	b.do("open the result",
+		b.click(grid+` a`),
+		b.visible(`[data-testid="work-title"]`),
+	)
+	b.text("the work page", `[data-testid="work-title"]`, "青瓷茶杯")
+	b.text("its price", `[data-testid="price"]`, "¥168.00")
+}
