@@ -24,8 +24,11 @@ const (
 	// WorkCollectionsCollection maps a work to the collections holding it
 	// (_id: the work), so a change to the work refreshes them by _id.
 	WorkCollectionsCollection = "work_collections"
-	SearchKind                = "collections"
-	MaxItems                  = 200
+	// OwnerListsCollection holds each user's few collections as {id, title}
+	// (Subset pattern, _id: the user), for "save to a list" on work pages.
+	OwnerListsCollection = "owner_lists"
+	SearchKind           = "collections"
+	MaxItems             = 200
 )
 
 // Visibility of a collection.
@@ -105,19 +108,20 @@ type Indexer interface {
 
 // Service implements collections.
 type Service struct {
-	collections, byWork *mongo.Collection
-	works               *work.Service
-	media               *media.Service
-	index               search.Index
-	queue               Indexer
-	log                 *slog.Logger
-	now                 func() time.Time
+	collections, byWork, ownerLists *mongo.Collection
+	works                           *work.Service
+	media                           *media.Service
+	index                           search.Index
+	queue                           Indexer
+	log                             *slog.Logger
+	now                             func() time.Time
 }
 
 // New returns the curation service and subscribes it to work changes.
 func New(db *mongo.Database, works *work.Service, media *media.Service, index search.Index, queue Indexer, log *slog.Logger) *Service {
 	s := &Service{collections: db.Collection(CollectionsCollection), byWork: db.Collection(WorkCollectionsCollection),
-		works: works, media: media, index: index, queue: queue, log: log, now: time.Now}
+		ownerLists: db.Collection(OwnerListsCollection),
+		works:      works, media: media, index: index, queue: queue, log: log, now: time.Now}
 	queue.Register(SearchKind, CollectionsCollection, projectCollection)
 	works.OnChange(s.refreshWork)
 	return s

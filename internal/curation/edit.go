@@ -109,10 +109,67 @@ func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Colle
 	if err := s.cover(ctx, u, c, in); err != nil {
 		return nil, err
 	}
-	return c, s.save(ctx, c, func(ctx context.Context) error {
+	err := s.save(ctx, c, func(ctx context.Context) error {
 		_, err := s.collections.InsertOne(ctx, c)
 		return mongodb.Classify("insert collection", err)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return c, s.listOwner(ctx, c)
+}
+
+// ListRef names one of a user's collections.
+type ListRef struct {
+	ID    string `bson:"id" json:"id"`
+	Title string `bson:"title" json:"title"`
+}
+
+// listOwner records c in its owner's list of collections (after any old
+// entry for it, so a rename replaces it).
+func (s *Service) listOwner(ctx context.Context, c *Collection) error {
+	if err := s.unlistOwner(ctx, c); err != nil {
+		return err
+	}
+	_, err := s.ownerLists.UpdateOne(ctx, bson.M{"_id": c.Owner.ID},
+		bson.M{"$push": bson.M{"lists": ListRef{ID: c.ID, Title: c.Title}}}, options.UpdateOne().SetUpsert(true))
+	return mongodb.Classify("list collection "+c.ID, err)
+}
+
+func (s *Service) unlistOwner(ctx context.Context, c *Collection) error {
+	_, err := s.ownerLists.UpdateOne(ctx, bson.M{"_id": c.Owner.ID}, bson.M{"$pull": bson.M{"lists": bson.M{"id": c.ID}}})
+	return mongodb.Classify("unlist collection "+c.ID, err)
+}
+
+// ListsOf returns u's collections as id and title: one read by _id.
+func (s *Service) ListsOf(ctx context.Context, u *account.User) ([]ListRef, error) {
+	if u == nil {
+		return nil, nil
+	}
+	var doc struct {
+		Lists []ListRef `bson:"lists"`
+	}
+	err := s.ownerLists.FindOne(ctx, bson.M{"_id": u.ID}).Decode(&doc)
+	if err != nil && !mongodb.IsNotFound(err) {
+		return nil, mongodb.Classify("read lists of "+u.ID, err)
+	}
+	return doc.Lists, nil
+}
+
+// Save puts a work in one of u's collections, or in a new one titled
+// newTitle: the "save" button of a work page.
+func (s *Service) Save(ctx context.Context, u *account.User, workID, collectionID, newTitle string) (*Collection, error) {
+	if strings.TrimSpace(newTitle) != "" {
+		c, err := s.Create(ctx, u, Input{Title: &newTitle})
+		if err != nil {
+			return nil, err
+		}
+		collectionID = c.ID
+	}
+	if collectionID == "" {
+		return nil, problem.InvalidField("collection_id", "required")
+	}
+	return s.AddItem(ctx, u, collectionID, workID, "")
 }
 
 func (s *Service) cover(ctx context.Context, u *account.User, c *Collection, in Input) error {
@@ -170,6 +227,11 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Inp
 	if err := s.replace(ctx, c, readAt); err != nil {
 		return nil, err
 	}
+	if in.Title != nil {
+		if err := s.listOwner(ctx, c); err != nil {
+			return nil, err
+		}
+	}
 	if before != c.Visibility {
 		delta := 1
 		if c.Visibility == Private {
@@ -200,7 +262,7 @@ func (s *Service) Delete(ctx context.Context, u *account.User, id string) error 
 	for _, it := range c.Items {
 		s.unlink(ctx, it.WorkID, c)
 	}
-	return nil
+	return s.unlistOwner(ctx, c)
 }
 
 // AddItem puts a published work in u's collection (or changes its note).

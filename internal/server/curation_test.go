@@ -87,3 +87,29 @@ func TestCollectionsFollowTheirWorksAndOnlyCuratedOnesAreFeatured(t *testing.T) 
 		t.Fatal("an unpublished work stayed in a collection")
 	}
 }
+
+func TestAVisitorSavesAWorkToANewListFromItsPage(t *testing.T) {
+	rig := testrig.MustStart(t)
+	maker := openStudio(t, rig, "saver_maker")
+	id := createWork(t, maker, merge(wallet("published"), "title", "Gift box"))
+	fan := rig.Client(t)
+	page := fan.Do("GET", "/signup", nil)
+	token := between(string(page.Body), `name="_csrf" value="`, `"`)
+	if r := postForm(t, fan, "/signup", "email=s%40example.com&password=a+long+enough+password&handle=saver&display_name=Saver&_csrf="+token); r.Status != http.StatusSeeOther {
+		t.Fatalf("sign up: %d", r.Status)
+	}
+	if r := postForm(t, fan, "/works/"+id+"/save", "new_title=Gifts&_csrf="+token); r.Status != http.StatusSeeOther {
+		t.Fatalf("save to a new list: %d", r.Status)
+	}
+	body := string(fan.Do("GET", "/works/"+id+"/gift-box?saved=1", nil).Body)
+	if !strings.Contains(body, `data-testid="saved"`) || !strings.Contains(body, `<option value="`) || !strings.Contains(body, ">Gifts</option>") {
+		t.Fatalf("the work page does not show the saved state and the new list:\n%s", body)
+	}
+	if !strings.Contains(body, "In public collections: 1") {
+		t.Fatal("the work page does not count the save")
+	}
+	cmds, searches := pageCost(t, rig, "/works/"+id+"/gift-box", "")
+	if len(cmds) > 6 || searches > 1 {
+		t.Fatalf("the work page costs %v and %d searches", names(cmds), searches)
+	}
+}

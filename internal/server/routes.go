@@ -43,6 +43,7 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET("/works/:id", s.workShortLink)
 	app.GET("/works/:id/:slug", s.workPage)
 	app.POST("/works/:id/favorite", s.favouriteSubmit, s.requirePageUser)
+	app.POST("/works/:id/save", s.saveSubmit, s.requirePageUser)
 	app.GET("/feed", s.feedPage, s.requirePageUser)
 	app.GET("/collections/:id", s.collectionPage)
 	app.GET("/studio", s.studioPage, s.requirePageUser)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"guildhall/internal/curation"
 	"guildhall/internal/maker"
 	"guildhall/internal/problem"
 	"guildhall/internal/work"
@@ -67,6 +68,8 @@ type workPage struct {
 	Page
 	*work.WorkView
 	Summary, ImageURL, CanonicalURL, PriceDecimal, CategoryLabel string
+	Lists                                                        []curation.ListRef // the viewer's, for "save"
+	Saved                                                        bool
 }
 
 func (s *Server) workPage(c echo.Context) error {
@@ -78,7 +81,13 @@ func (s *Server) workPage(c echo.Context) error {
 		return c.Redirect(http.StatusMovedPermanently, v.RedirectTo)
 	}
 	w := v.Work
-	p := &workPage{Page: s.page(c, ""), WorkView: v, CanonicalURL: s.cfg.BaseURL + w.Path(), PriceDecimal: decimal(w.Price.Amount)}
+	p := &workPage{Page: s.page(c, ""), WorkView: v, CanonicalURL: s.cfg.BaseURL + w.Path(), PriceDecimal: decimal(w.Price.Amount),
+		Saved: c.QueryParam("saved") == "1"}
+	if w.Status == work.StatusPublished {
+		if p.Lists, err = s.curation.ListsOf(c.Request().Context(), currentUser(c)); err != nil {
+			return err
+		}
+	}
 	p.RawTitle = w.Title
 	p.Summary = s.works.Summary(w, 200)
 	if img, ok := w.Cover(); ok {
@@ -95,7 +104,11 @@ func (s *Server) workShortLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusMovedPermanently, w.Path())
+	to := w.Path()
+	if q := c.QueryString(); q != "" {
+		to += "?" + q
+	}
+	return c.Redirect(http.StatusMovedPermanently, to)
 }
 
 // favouriteSubmit is the favourite button without JavaScript.
@@ -248,4 +261,14 @@ func (s *Server) feedPage(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "feed", p)
+}
+
+// saveSubmit is the work page's "save to a list" form.
+func (s *Server) saveSubmit(c echo.Context) error {
+	id := c.Param("id")
+	_, err := s.curation.Save(c.Request().Context(), currentUser(c), id, c.FormValue("collection_id"), c.FormValue("new_title"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/works/"+id+"?saved=1")
 }
