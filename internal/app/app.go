@@ -100,10 +100,13 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	}
 	a.Queue = indexqueue.New(a.DB.Database, a.Index, indexqueue.Options{Logger: logger})
 	a.Limiter = ratelimit.New(a.DB.Database, cfg.RateLimit)
+	// Signed redirects only where browsers can reach the bucket; otherwise
+	// the app proxies images from S3.
 	_, onS3 := a.Blob.(*s3blob.Store)
+	redirect := onS3 && cfg.S3PublicEndpoint != ""
 	a.Media = media.New(a.DB.Database, a.Blob, media.Options{
 		Limits:   imaging.Limits{MaxBytes: cfg.MediaMaxBytes, MaxPixels: cfg.MediaMaxPixels},
-		Redirect: onS3, Logger: logger,
+		Redirect: redirect, Logger: logger,
 	})
 	a.Accounts = account.New(a.DB.Database, a.Media, a.Queue, a.Limiter, account.Options{
 		Argon2: o.Argon2, Logger: logger,
@@ -161,7 +164,8 @@ func openBlob(cfg config.Config) (blob.Store, error) {
 	if cfg.S3Endpoint != "" {
 		// Open does not dial: S3 may be down now and up later; /readyz tells.
 		return s3blob.Open(s3blob.Config{Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket,
-			AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Region: cfg.S3Region, UseTLS: cfg.S3TLS})
+			AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Region: cfg.S3Region, UseTLS: cfg.S3TLS,
+			PublicEndpoint: cfg.S3PublicEndpoint})
 	}
 	return fsblob.New(filepath.Join(cfg.DataDir, "blobs"), "/media")
 }

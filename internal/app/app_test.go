@@ -67,6 +67,7 @@ func TestGuildhallStartsWhileSearchIsDownAndReadyzSaysSo(t *testing.T) {
 func TestImagesOnS3AreServedByASignedRedirect(t *testing.T) {
 	s3 := miniotest.MustStart(t)
 	rig := testrig.MustStart(t,
+		testrig.WithEnv("GUILDHALL_S3_PUBLIC_ENDPOINT", s3.Endpoint),
 		testrig.WithEnv("GUILDHALL_S3_ENDPOINT", s3.Endpoint),
 		testrig.WithEnv("GUILDHALL_S3_BUCKET", s3.Bucket),
 		testrig.WithEnv("GUILDHALL_S3_ACCESS_KEY", s3.AccessKey),
@@ -92,5 +93,24 @@ func TestImagesOnS3AreServedByASignedRedirect(t *testing.T) {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" {
 		t.Fatalf("signed URL: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+func TestWithoutAPublicEndpointImagesOnS3AreProxied(t *testing.T) {
+	s3 := miniotest.MustStart(t)
+	rig := testrig.MustStart(t,
+		testrig.WithEnv("GUILDHALL_S3_ENDPOINT", s3.Endpoint),
+		testrig.WithEnv("GUILDHALL_S3_BUCKET", s3.Bucket),
+		testrig.WithEnv("GUILDHALL_S3_ACCESS_KEY", s3.AccessKey),
+		testrig.WithEnv("GUILDHALL_S3_SECRET_KEY", s3.SecretKey),
+	)
+	c := rig.Client(t)
+	c.SignUp("proxy_maker")
+	var m struct{ Variants map[string]string }
+	c.Upload("blue.png", testrig.PNG(t, 400, 300, color.RGBA{0, 0, 255, 255})).JSON(t, &m)
+	got := c.Do("GET", m.Variants["thumb"], nil)
+	if got.Status != http.StatusOK || got.Header.Get("Content-Type") != "image/jpeg" || len(got.Body) == 0 ||
+		got.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+		t.Fatalf("proxied image: %d %v", got.Status, got.Header)
 	}
 }

@@ -31,6 +31,10 @@ type Config struct {
 	S3SecretKey string // GUILDHALL_S3_SECRET_KEY
 	S3TLS       bool   // GUILDHALL_S3_TLS
 	S3Region    string // GUILDHALL_S3_REGION
+	// S3PublicEndpoint (GUILDHALL_S3_PUBLIC_ENDPOINT) is where browsers reach
+	// the bucket; set, images are served by signed redirect, else the app
+	// streams them from S3 itself.
+	S3PublicEndpoint string
 
 	RateLimit     bool       // GUILDHALL_RATELIMIT=off disables every limit
 	SignInPerIP   RatePolicy // GUILDHALL_RATELIMIT_SIGNIN_IP, e.g. "20/10m"
@@ -77,12 +81,13 @@ func Parse(getenv func(string) string) (Config, error) {
 		MeiliURL: p.str("GUILDHALL_MEILI_URL", ""),
 		MeiliKey: p.str("GUILDHALL_MEILI_KEY", ""),
 
-		S3Endpoint:  p.str("GUILDHALL_S3_ENDPOINT", ""),
-		S3Bucket:    p.str("GUILDHALL_S3_BUCKET", "guildhall"),
-		S3AccessKey: p.str("GUILDHALL_S3_ACCESS_KEY", ""),
-		S3SecretKey: p.str("GUILDHALL_S3_SECRET_KEY", ""),
-		S3TLS:       p.boolean("GUILDHALL_S3_TLS", false),
-		S3Region:    p.str("GUILDHALL_S3_REGION", ""),
+		S3Endpoint:       p.str("GUILDHALL_S3_ENDPOINT", ""),
+		S3Bucket:         p.str("GUILDHALL_S3_BUCKET", "guildhall"),
+		S3AccessKey:      p.str("GUILDHALL_S3_ACCESS_KEY", ""),
+		S3SecretKey:      p.str("GUILDHALL_S3_SECRET_KEY", ""),
+		S3TLS:            p.boolean("GUILDHALL_S3_TLS", false),
+		S3Region:         p.str("GUILDHALL_S3_REGION", ""),
+		S3PublicEndpoint: p.str("GUILDHALL_S3_PUBLIC_ENDPOINT", ""),
 
 		RateLimit:     p.str("GUILDHALL_RATELIMIT", "on") != "off",
 		SignInPerIP:   p.rate("GUILDHALL_RATELIMIT_SIGNIN_IP", RatePolicy{20, 10 * time.Minute}),
@@ -137,7 +142,7 @@ func (c Config) Masked() []any {
 		"mongo", orEmbedded(maskURI(c.MongoURI), "embedded FerretDB"), "mongo_db", c.MongoDB,
 		"search", orEmbedded(c.MeiliURL, "embedded Bleve"), "meili_key", mask(c.MeiliKey),
 		"blob", orEmbedded(c.S3Endpoint, "local folder"), "s3_bucket", c.S3Bucket,
-		"s3_access_key", c.S3AccessKey, "s3_secret_key", mask(c.S3SecretKey), "s3_tls", c.S3TLS,
+		"s3_access_key", c.S3AccessKey, "s3_secret_key", mask(c.S3SecretKey), "s3_tls", c.S3TLS, "s3_public_endpoint", c.S3PublicEndpoint,
 		"ratelimit", c.RateLimit, "signin_ip", c.SignInPerIP.String(),
 		"signin_account", c.SignInPerUser.String(), "signup_ip", c.SignUpPerIP.String(),
 		"secure_cookies", c.SecureCookies(),

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -57,6 +58,7 @@ type Server struct {
 	catalog   *i18n.Catalog
 	views     *views
 	metrics   *httpMetrics
+	csp       string // Content-Security-Policy, built once from the config
 }
 
 // New builds the Echo app with every route.
@@ -75,6 +77,7 @@ func New(d Deps) (*echo.Echo, error) {
 	}
 	s := &Server{cfg: d.Config, log: d.Logger, accounts: d.Accounts, makers: d.Makers, works: d.Works, media: d.Media, discovery: d.Search, curation: d.Curation, checks: d.Checks,
 		registry: d.Registry, catalog: catalog, views: v, metrics: m}
+	s.csp = contentSecurityPolicy(d.Config)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -83,4 +86,21 @@ func New(d Deps) (*echo.Echo, error) {
 	e.Server.IdleTimeout = 2 * time.Minute
 	s.routes(e)
 	return e, nil
+}
+
+// contentSecurityPolicy allows images from this site and, when images are
+// served by signed redirect, from the bucket's public endpoint.
+func contentSecurityPolicy(cfg config.Config) string {
+	img := "'self' data: blob: https:"
+	if ep := cfg.S3PublicEndpoint; ep != "" {
+		if !strings.Contains(ep, "://") {
+			scheme := "http://"
+			if cfg.S3TLS {
+				scheme = "https://"
+			}
+			ep = scheme + ep
+		}
+		img += " " + ep
+	}
+	return "default-src 'self'; img-src " + img + "; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 }
