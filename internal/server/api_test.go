@@ -282,3 +282,22 @@ func TestOnlyAdminsChangeRoles(t *testing.T) {
 		{"and the role can be taken back", "POST", "/api/v1/admin/users/member/roles", map[string]any{"remove": []string{"curator"}}, 200, []string{`"roles":[]`}, nil},
 	})
 }
+
+func TestTheOpenAPIDocumentDescribesTheAPI(t *testing.T) {
+	rig := testrig.MustStart(t)
+	r := rig.Client(t).Do("GET", "/api/v1/openapi.json", nil)
+	var doc struct {
+		OpenAPI string
+		Paths   map[string]map[string]any
+	}
+	r.JSON(t, &doc)
+	if !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Fatalf("openapi %q", doc.OpenAPI)
+	}
+	for path, method := range map[string]string{"/auth/signup": "post", "/works/{id}": "patch", "/search": "get",
+		"/collections/{id}/items": "post", "/media": "post", "/feed": "get", "/discover": "get"} {
+		if _, ok := doc.Paths[path][method]; !ok {
+			t.Errorf("the document lacks %s %s", method, path)
+		}
+	}
+}

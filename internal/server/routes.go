@@ -3,10 +3,10 @@ package server
 import (
 	"net/http"
 
-	"guildhall/internal/account"
-
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"guildhall/internal/account"
 )
 
 // routes is the sitemap: every route, grouped by the middleware it runs.
