@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	s3blob "guildhall/internal/platform/blob/s3"
 	"guildhall/internal/platform/blob/s3/miniotest"
 	"guildhall/internal/platform/mongodb/mongodbtest"
 	"guildhall/internal/testrig"
@@ -20,10 +21,7 @@ func TestEachServiceSettingSwapsInTheRealService(t *testing.T) {
 	uri := other.URI
 	rig := testrig.MustStart(t,
 		testrig.WithEnv("GUILDHALL_MONGO_URI", uri),
-		testrig.WithEnv("GUILDHALL_S3_ENDPOINT", s3.Endpoint),
-		testrig.WithEnv("GUILDHALL_S3_BUCKET", s3.Bucket),
-		testrig.WithEnv("GUILDHALL_S3_ACCESS_KEY", s3.AccessKey),
-		testrig.WithEnv("GUILDHALL_S3_SECRET_KEY", s3.SecretKey),
+		onS3(s3),
 	)
 	if rig.App.DB.Embedded || rig.App.Blob.Name() != "s3" || rig.App.Index.Name() != "bleve" {
 		t.Fatalf("embedded db %v, blob %s, index %s", rig.App.DB.Embedded, rig.App.Blob.Name(), rig.App.Index.Name())
@@ -68,10 +66,7 @@ func TestImagesOnS3AreServedByASignedRedirect(t *testing.T) {
 	s3 := miniotest.MustStart(t)
 	rig := testrig.MustStart(t,
 		testrig.WithEnv("GUILDHALL_S3_PUBLIC_ENDPOINT", s3.Endpoint),
-		testrig.WithEnv("GUILDHALL_S3_ENDPOINT", s3.Endpoint),
-		testrig.WithEnv("GUILDHALL_S3_BUCKET", s3.Bucket),
-		testrig.WithEnv("GUILDHALL_S3_ACCESS_KEY", s3.AccessKey),
-		testrig.WithEnv("GUILDHALL_S3_SECRET_KEY", s3.SecretKey),
+		onS3(s3),
 	)
 	c := rig.Client(t)
 	c.SignUp("s3_maker")
@@ -99,10 +94,7 @@ func TestImagesOnS3AreServedByASignedRedirect(t *testing.T) {
 func TestWithoutAPublicEndpointImagesOnS3AreProxied(t *testing.T) {
 	s3 := miniotest.MustStart(t)
 	rig := testrig.MustStart(t,
-		testrig.WithEnv("GUILDHALL_S3_ENDPOINT", s3.Endpoint),
-		testrig.WithEnv("GUILDHALL_S3_BUCKET", s3.Bucket),
-		testrig.WithEnv("GUILDHALL_S3_ACCESS_KEY", s3.AccessKey),
-		testrig.WithEnv("GUILDHALL_S3_SECRET_KEY", s3.SecretKey),
+		onS3(s3),
 	)
 	c := rig.Client(t)
 	c.SignUp("proxy_maker")
@@ -112,5 +104,13 @@ func TestWithoutAPublicEndpointImagesOnS3AreProxied(t *testing.T) {
 	if got.Status != http.StatusOK || got.Header.Get("Content-Type") != "image/jpeg" || len(got.Body) == 0 ||
 		got.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
 		t.Fatalf("proxied image: %d %v", got.Status, got.Header)
+	}
+}
+
+// onS3 points Guildhall's blob store at a test bucket.
+func onS3(cfg s3blob.Config) testrig.Option {
+	return func(env map[string]string) {
+		env["GUILDHALL_S3_ENDPOINT"], env["GUILDHALL_S3_BUCKET"] = cfg.Endpoint, cfg.Bucket
+		env["GUILDHALL_S3_ACCESS_KEY"], env["GUILDHALL_S3_SECRET_KEY"] = cfg.AccessKey, cfg.SecretKey
 	}
 }

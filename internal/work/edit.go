@@ -103,7 +103,8 @@ func (s *Service) Get(ctx context.Context, viewer *account.User, id string) (*Wo
 	return &w, nil
 }
 
-// owned returns the work if u made it; anyone else gets not found.
+// owned returns the work if u made it: someone else's draft is not found,
+// their published work is forbidden.
 func (s *Service) owned(ctx context.Context, u *account.User, id string) (*Work, error) {
 	w, err := s.Get(ctx, u, id)
 	if err != nil {
