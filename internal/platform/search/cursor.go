@@ -43,3 +43,19 @@ func NextCursor(offset, limit, got, total int) *string {
 	c := EncodeCursor(next)
 	return &c
 }
+
+// Paging reads a list's cursor and limit (0 means DefaultLimit, else 1 to
+// 100) into a query, adding what is wrong with them to fields.
+func Paging(cursor string, limit int, fields map[string]string) Query {
+	switch {
+	case limit == 0:
+		limit = DefaultLimit
+	case limit < 1 || limit > 100:
+		fields["limit"] = "out_of_range"
+	}
+	offset, err := DecodeCursor(cursor)
+	if err != nil {
+		fields["cursor"] = "cursor_invalid"
+	}
+	return Query{Offset: offset, Limit: limit}
+}
