@@ -87,6 +87,13 @@ var offPlatformCases = []struct {
 	{"plain e-mail", "样品寄之前发邮件 leather@163.com", true, []string{"email"}},
 	{"spelled-out e-mail", "jane at gmail dot com", true, []string{"email"}},
 	{"mixed Chinese and English", "喜欢的话 add me on wechat 或者私聊", true, []string{"wechat", "private_chat"}},
+	{"add a v, Chinese particle after", "喜欢就加个v吧", true, []string{"wechat"}},
+	{"my v with an id", "我的v：abc123", true, []string{"wechat"}},
+	{"QQ group in English", "Join our QQ group", true, []string{"qq"}},
+	{"yao for one", "幺三八幺二三四五六七八", true, []string{"phone"}},
+	{"keycap digits", "1️⃣3️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣", true, []string{"phone"}},
+	{"call a spaced landline", "call 0755-1234 5678", true, []string{"phone"}},
+	{"WeChat transfer", "微信转账也行", true, []string{"direct_payment"}},
 	{"evasion at the end of craft talk", "这个钱包用的是植鞣牛皮，手缝。要的加 v 💬 leather_2024", true, []string{"wechat"}},
 
 	// Ordinary craft talk.
@@ -135,6 +142,17 @@ var offPlatformCases = []struct {
 	{"dimensions in inches", "Fits a 13.3 inch laptop, 2 pockets", false, nil},
 	{"percentages", "Beeswax 40%, paraffin 60%", false, nil},
 	{"year and version", "Version 2.0 released in 2024", false, nil},
+	{"the platform's own DM", "有问题站内私信我", false, nil},
+	{"no private chats please", "请勿私聊，直接拍", false, nil},
+	{"WeChat Pay at checkout in English", "WeChat Pay accepted at checkout", false, nil},
+	{"machine model number", "the VX-2000 sewing machine", false, nil},
+	{"V-neck", "I have a V-neck pattern, 加V领也可以", false, nil},
+	{"buttons", "把扣扣上就好", false, nil},
+	{"penguin plush", "企鹅玩偶，高 30cm", false, nil},
+	{"phone case", "Phone case 6.1 inch, 12 colors", false, nil},
+	{"counts with spaces", "共 138 件 1234 个 5678 克", false, nil},
+	{"Chinese numerals counting", "一二三四五六七八九十一二三", false, nil},
+	{"plus one", "+1 for this idea", false, nil},
 }
 
 func TestOffPlatformFlagsDealsMovedOffThePlatformButNotCraftTalk(t *testing.T) {
@@ -211,7 +229,7 @@ func offPlatformAnchoredAgreesWithAFullScan(t *testing.T, text string) {
 func TestOffPlatformAnchoredScanAgreesWithAFullScan(t *testing.T) {
 	for _, c := range offPlatformCases {
 		offPlatformAnchoredAgreesWithAFullScan(t, c.text)
-		offPlatformAnchoredAgreesWithAFullScan(t, benchmarkOffPlatformPost+" "+c.text+" "+benchmarkOffPlatformPost)
+		offPlatformAnchoredAgreesWithAFullScan(t, "钱包用的是植鞣牛皮，针距3.85mm. The strap is veg-tan "+c.text+" 包邮 thanks, 2024-05-01")
 	}
 }
 
