@@ -85,7 +85,8 @@ func serve(ctx context.Context, getenv func(string) string, stdout, logOut io.Wr
 		_ = a.Close(context.Background())
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	// Echo's own server: its shutdown also ends the notification streams.
+	srv := a.Handler.Server
 
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var workers sync.WaitGroup

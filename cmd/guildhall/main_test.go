@@ -71,17 +71,34 @@ func TestServeStopsCleanlyAndFindsItsDataAgainOnTheNextStart(t *testing.T) {
 		"GUILDHALL_DATA_DIR":  t.TempDir(),
 		"GUILDHALL_ADDR":      freeAddr(t),
 		"GUILDHALL_MEILI_KEY": "dev-only-not-a-real-key",
+		// Longer than serveUntilStopped waits: an open notification stream
+		// must not hold the shutdown until this runs out.
+		"GUILDHALL_SHUTDOWN_TIMEOUT": "2m",
 	}
+	streamEnded := make(chan struct{})
 	err, logs := serveUntilStopped(t, env, func(base string) {
 		body := `{"email":"keep@example.com","password":"a long enough password","handle":"keeper","display_name":"Keeper"}`
 		r, err := http.Post(base+"/api/v1/auth/signup", "application/json", strings.NewReader(body))
 		if err != nil || r.StatusCode != http.StatusCreated {
 			t.Fatalf("sign up: %v %v", r, err)
 		}
+		var auth struct{ Token string }
+		_ = json.NewDecoder(r.Body).Decode(&auth)
 		r.Body.Close()
+		req, _ := http.NewRequest("GET", base+"/api/v1/notifications/stream", nil)
+		req.Header.Set("Authorization", "Bearer "+auth.Token)
+		stream, err := http.DefaultClient.Do(req)
+		if err != nil || stream.StatusCode != http.StatusOK {
+			t.Fatalf("open a notification stream: %v %v", stream, err)
+		}
+		go func() { defer close(streamEnded); _, _ = io.Copy(io.Discard, stream.Body); stream.Body.Close() }()
 	})
 	if err != nil {
 		t.Fatalf("serve returned %v after a stop, want nil", err)
+	}
+	<-streamEnded
+	if strings.Contains(logs, "drain requests") {
+		t.Errorf("the shutdown did not drain cleanly:\n%s", logs)
 	}
 	for _, want := range []string{`"msg":"starting guildhall"`, `"msg":"stopped"`, `"mongo":"embedded FerretDB"`} {
 		if !strings.Contains(logs, want) {

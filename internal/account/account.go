@@ -52,17 +52,23 @@ var Locales = []string{"en", "zh-CN"}
 
 // User is a person with an account.
 type User struct {
-	ID            string    `bson:"_id"`
-	Handle        string    `bson:"handle"`
-	Email         string    `bson:"email"`
-	DisplayName   string    `bson:"display_name"`
-	Bio           string    `bson:"bio"`
-	AvatarMediaID string    `bson:"avatar_media_id,omitempty"`
-	AvatarURL     string    `bson:"avatar_url,omitempty"`
-	Locale        string    `bson:"locale,omitempty"`
-	Roles         []string  `bson:"roles,omitempty"`
-	CreatedAt     time.Time `bson:"created_at"`
-	UpdatedAt     time.Time `bson:"updated_at"`
+	ID            string   `bson:"_id"`
+	Handle        string   `bson:"handle"`
+	Email         string   `bson:"email"`
+	DisplayName   string   `bson:"display_name"`
+	Bio           string   `bson:"bio"`
+	AvatarMediaID string   `bson:"avatar_media_id,omitempty"`
+	AvatarURL     string   `bson:"avatar_url,omitempty"`
+	Locale        string   `bson:"locale,omitempty"`
+	Roles         []string `bson:"roles,omitempty"`
+	// Muted are the users whose posts this user has collapsed; kept here
+	// because every page reads the user anyway.
+	Muted []string `bson:"muted,omitempty"`
+	// Unread counts notifications not yet read, for the bell on every page
+	// (Computed pattern; the notify feature moves it).
+	Unread    int       `bson:"unread_notifications"`
+	CreatedAt time.Time `bson:"created_at"`
+	UpdatedAt time.Time `bson:"updated_at"`
 }
 
 // HasRole reports whether u holds role.

@@ -19,12 +19,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"guildhall/internal/account"
+	"guildhall/internal/community"
 	"guildhall/internal/config"
 	"guildhall/internal/curation"
 	"guildhall/internal/discovery"
 	"guildhall/internal/maker"
 	"guildhall/internal/markdown"
 	"guildhall/internal/media"
+	"guildhall/internal/moderation"
+	"guildhall/internal/notify"
 	"guildhall/internal/platform/blob"
 	fsblob "guildhall/internal/platform/blob/fs"
 	s3blob "guildhall/internal/platform/blob/s3"
@@ -46,21 +49,24 @@ type Options struct {
 
 // App is a running Guildhall.
 type App struct {
-	Config    config.Config
-	Logger    *slog.Logger
-	DB        *mongodb.DB
-	Index     search.Index
-	Blob      blob.Store
-	Queue     *indexqueue.Queue
-	Limiter   *ratelimit.Limiter
-	Accounts  *account.Service
-	Media     *media.Service
-	Makers    *maker.Service
-	Works     *work.Service
-	Curation  *curation.Service
-	Discovery *discovery.Service
-	Registry  *prometheus.Registry
-	Handler   *echo.Echo
+	Config     config.Config
+	Logger     *slog.Logger
+	DB         *mongodb.DB
+	Index      search.Index
+	Blob       blob.Store
+	Queue      *indexqueue.Queue
+	Limiter    *ratelimit.Limiter
+	Accounts   *account.Service
+	Media      *media.Service
+	Makers     *maker.Service
+	Works      *work.Service
+	Curation   *curation.Service
+	Community  *community.Service
+	Notify     *notify.Service
+	Moderation *moderation.Service
+	Discovery  *discovery.Service
+	Registry   *prometheus.Registry
+	Handler    *echo.Echo
 
 	schemas  []search.Schema
 	schemaMu sync.Mutex
@@ -88,7 +94,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	if err != nil {
 		return nil, err
 	}
-	if err := a.DB.EnsureIndexes(ctx, slices.Concat(account.Indexes, indexqueue.Indexes, ratelimit.Indexes, media.Indexes)); err != nil {
+	if err := a.DB.EnsureIndexes(ctx, slices.Concat(account.Indexes, indexqueue.Indexes, ratelimit.Indexes, media.Indexes,
+		notify.Indexes, moderation.Indexes)); err != nil {
 		return nil, err
 	}
 	if a.Index, err = openIndex(cfg); err != nil {
@@ -117,11 +124,22 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		},
 	})
 	md := markdown.New()
-	a.Makers = maker.New(a.DB.Database, a.Accounts, a.Media, a.Queue, md, logger)
+	// Notifications and moderation ask community who may read what, and
+	// community notifies and reports: the late-bound adapters break the
+	// cycle at construction only.
+	a.Notify = notify.New(a.DB.Database, a.Accounts, groupAccess{a}, logger)
+	a.Makers = maker.New(a.DB.Database, a.Accounts, a.Media, a.Queue, a.Notify, md, logger)
 	a.Works = work.New(a.DB.Database, a.Makers, a.Media, a.Index, a.Queue, md, logger)
 	a.Curation = curation.New(a.DB.Database, a.Works, a.Media, a.Index, a.Queue, logger)
-	a.Discovery = discovery.New(a.DB.Database, a.Index)
-	a.schemas = []search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema, curation.SearchSchema}
+	a.Moderation = moderation.New(a.DB.Database, a.Index, a.Queue, reportTargets{a}, groupModerators{a}, logger)
+	a.Community = community.New(a.DB.Database, community.Deps{Accounts: a.Accounts, Makers: a.Makers, Works: a.Works,
+		Media: a.Media, Index: a.Index, Queue: a.Queue, Notifier: a.Notify, Moderation: a.Moderation,
+		Limiter: a.Limiter, Markdown: md}, community.Options{Logger: logger,
+		PostRate:           community.Rate{Limit: cfg.PostPerUser.Limit, Window: cfg.PostPerUser.Window},
+		NewAccountPostRate: community.Rate{Limit: cfg.PostPerNew.Limit, Window: cfg.PostPerNew.Window}})
+	a.Discovery = discovery.New(a.DB.Database, a.Index, a.Community, a.Works, a.Makers)
+	a.schemas = slices.Concat([]search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema,
+		curation.SearchSchema, community.ThreadsSchema, community.MembersSchema}, moderation.SearchSchemas)
 	if err := a.ensureSchemas(ctx); err != nil {
 		// Search may come up after us; writes queue intents meanwhile and
 		// the worker keeps trying to declare the schemas.
@@ -141,6 +159,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	a.Handler, err = server.New(server.Deps{
 		Config: cfg, Logger: logger, Accounts: a.Accounts, Registry: a.Registry,
 		Makers: a.Makers, Works: a.Works, Media: a.Media, Search: a.Discovery, Curation: a.Curation,
+		Community: a.Community, Notify: a.Notify, Moderation: a.Moderation,
 		Checks: []server.Check{
 			{Name: "mongodb", Ping: a.DB.Ping},
 			{Name: "search", Ping: a.Index.Ping},

@@ -40,6 +40,8 @@ type Config struct {
 	SignInPerIP   RatePolicy // GUILDHALL_RATELIMIT_SIGNIN_IP, e.g. "20/10m"
 	SignInPerUser RatePolicy // GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT
 	SignUpPerIP   RatePolicy // GUILDHALL_RATELIMIT_SIGNUP_IP
+	PostPerUser   RatePolicy // GUILDHALL_RATELIMIT_POST: threads and replies per account
+	PostPerNew    RatePolicy // GUILDHALL_RATELIMIT_POST_NEW: the same for accounts younger than a day
 
 	MaxBodyBytes    int64         // GUILDHALL_MAX_BODY_BYTES for JSON and forms
 	MediaMaxBytes   int64         // GUILDHALL_MEDIA_MAX_BYTES: largest image upload
@@ -93,6 +95,8 @@ func Parse(getenv func(string) string) (Config, error) {
 		SignInPerIP:   p.rate("GUILDHALL_RATELIMIT_SIGNIN_IP", RatePolicy{20, 10 * time.Minute}),
 		SignInPerUser: p.rate("GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT", RatePolicy{10, 10 * time.Minute}),
 		SignUpPerIP:   p.rate("GUILDHALL_RATELIMIT_SIGNUP_IP", RatePolicy{10, time.Hour}),
+		PostPerUser:   p.rate("GUILDHALL_RATELIMIT_POST", RatePolicy{30, 10 * time.Minute}),
+		PostPerNew:    p.rate("GUILDHALL_RATELIMIT_POST_NEW", RatePolicy{5, 10 * time.Minute}),
 
 		MaxBodyBytes:    p.integer("GUILDHALL_MAX_BODY_BYTES", 1<<20),
 		MediaMaxBytes:   p.integer("GUILDHALL_MEDIA_MAX_BYTES", 20<<20),
@@ -145,6 +149,7 @@ func (c Config) Masked() []any {
 		"s3_access_key", c.S3AccessKey, "s3_secret_key", mask(c.S3SecretKey), "s3_tls", c.S3TLS, "s3_public_endpoint", c.S3PublicEndpoint,
 		"ratelimit", c.RateLimit, "signin_ip", c.SignInPerIP.String(),
 		"signin_account", c.SignInPerUser.String(), "signup_ip", c.SignUpPerIP.String(),
+		"post", c.PostPerUser.String(), "post_new_account", c.PostPerNew.String(),
 		"secure_cookies", c.SecureCookies(),
 	}
 }

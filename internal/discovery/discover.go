@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"guildhall/internal/community"
 	"guildhall/internal/curation"
 	"guildhall/internal/maker"
 	"guildhall/internal/platform/mongodb"
@@ -39,12 +40,12 @@ type CollectionCard struct {
 
 // Discover is the discover page.
 type Discover struct {
-	Trending            []work.Card      `bson:"trending" json:"trending"`
-	New                 []work.Card      `bson:"new" json:"new"`
-	RisingMakers        []MakerCard      `bson:"rising_makers" json:"rising_makers"`
-	FeaturedCollections []CollectionCard `bson:"featured_collections" json:"featured_collections"`
-	ActiveThreads       []any            `bson:"active_threads" json:"active_threads"`
-	ComputedAt          time.Time        `bson:"computed_at" json:"computed_at"`
+	Trending            []work.Card            `bson:"trending" json:"trending"`
+	New                 []work.Card            `bson:"new" json:"new"`
+	RisingMakers        []MakerCard            `bson:"rising_makers" json:"rising_makers"`
+	FeaturedCollections []CollectionCard       `bson:"featured_collections" json:"featured_collections"`
+	ActiveThreads       []community.ThreadCard `bson:"active_threads" json:"active_threads"`
+	ComputedAt          time.Time              `bson:"computed_at" json:"computed_at"`
 }
 
 // Discover returns the discover page from its snapshot, recomputing it
@@ -63,8 +64,11 @@ func (s *Service) Discover(ctx context.Context) (*Discover, error) {
 
 // Refresh computes the discover page and stores the snapshot.
 func (s *Service) Refresh(ctx context.Context) (*Discover, error) {
-	d := &Discover{ActiveThreads: []any{}, ComputedAt: time.Now().UTC().Truncate(time.Millisecond)}
+	d := &Discover{ComputedAt: time.Now().UTC().Truncate(time.Millisecond)}
 	var err error
+	if d.ActiveThreads, err = s.threads.ActiveThreads(ctx, 6); err != nil {
+		return nil, err
+	}
 	if d.Trending, err = s.diverseWorks(ctx, []search.Sort{{Field: "hot", Desc: true}}); err != nil {
 		return nil, err
 	}

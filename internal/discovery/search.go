@@ -9,6 +9,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"guildhall/internal/account"
+	"guildhall/internal/community"
 	"guildhall/internal/curation"
 	"guildhall/internal/maker"
 	"guildhall/internal/platform/search"
@@ -16,22 +18,33 @@ import (
 	"guildhall/internal/work"
 )
 
-// Service implements search and the discover page.
+// Threads finds discussion threads; the community feature decides who may
+// read which.
+type Threads interface {
+	SearchThreads(ctx context.Context, viewer *account.User, text, sort, cursor string, limit int) (*community.ThreadList, error)
+	FeedThreads(ctx context.Context, u *account.User, makerIDs []string, offset, limit int) (*community.ThreadList, error)
+	ActiveThreads(ctx context.Context, n int) ([]community.ThreadCard, error)
+}
+
+// Service implements search, the feed and the discover page.
 type Service struct {
 	index     search.Index
 	snapshots *mongo.Collection
+	threads   Threads
+	works     *work.Service
+	makers    *maker.Service
 }
 
 // New returns the discovery service.
-func New(db *mongo.Database, index search.Index) *Service {
-	return &Service{index: index, snapshots: db.Collection(SnapshotsCollection)}
+func New(db *mongo.Database, index search.Index, threads Threads, works *work.Service, makers *maker.Service) *Service {
+	return &Service{index: index, snapshots: db.Collection(SnapshotsCollection), threads: threads, works: works, makers: makers}
 }
 
 // Params is a search as a person or a client asks for it. Prices are in
 // minor units, like every amount in the API.
 type Params struct {
 	Q           string
-	Type        string // works (default) or makers
+	Type        string // works (default), makers, collections or threads
 	Category    string
 	Tags        []string
 	Materials   []string
@@ -43,6 +56,7 @@ type Params struct {
 	Sort        string
 	Limit       int
 	Cursor      string
+	Viewer      *account.User // thread search shows private groups' threads to their members
 }
 
 // Result is one page of a search.
@@ -194,6 +208,9 @@ func (p Params) query() (kind string, q search.Query, err error) {
 
 // Search runs one search query.
 func (s *Service) Search(ctx context.Context, p Params) (*Result, error) {
+	if p.Type == "threads" {
+		return s.searchThreads(ctx, p)
+	}
 	kind, q, err := p.query()
 	if err != nil {
 		return nil, err
@@ -218,6 +235,24 @@ func (s *Service) Search(ctx context.Context, p Params) (*Result, error) {
 		default:
 			out.Items = append(out.Items, collectionCard(h))
 		}
+	}
+	return out, nil
+}
+
+// searchThreads answers type=threads; only text, sort and paging apply.
+func (s *Service) searchThreads(ctx context.Context, p Params) (*Result, error) {
+	text := strings.TrimSpace(p.Q)
+	if len([]rune(text)) > 200 {
+		return nil, problem.InvalidField("q", "too_long")
+	}
+	l, err := s.threads.SearchThreads(ctx, p.Viewer, text, p.Sort, p.Cursor, p.Limit)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Type: "threads", Items: make([]any, 0, len(l.Items)), Facets: map[string]map[string]int{},
+		Total: l.Total, NextCursor: l.NextCursor}
+	for _, c := range l.Items {
+		out.Items = append(out.Items, c)
 	}
 	return out, nil
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"guildhall/internal/account"
+	"guildhall/internal/notify"
+
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -14,7 +17,8 @@ import (
 // Follow makes followerID follow the maker with handle. Repeating it
 // changes nothing: the edge's _id is "<follower>:<maker>", so only the
 // request whose insert creates it moves the counter.
-func (s *Service) Follow(ctx context.Context, followerID, handle string) error {
+func (s *Service) Follow(ctx context.Context, follower *account.User, handle string) error {
+	followerID := follower.ID
 	st, err := s.ByHandle(ctx, handle)
 	if err != nil {
 		return err
@@ -37,7 +41,18 @@ func (s *Service) Follow(ctx context.Context, followerID, handle string) error {
 	if !created {
 		return nil
 	}
-	return s.countFollowers(ctx, st.ID, 1)
+	if err := s.countFollowers(ctx, st.ID, 1); err != nil {
+		return err
+	}
+	// Keyed by the follower, so unfollowing and following again does not
+	// notify twice; a failure is logged, the follow stands.
+	err = s.notifier.Notify(ctx, st.ID, "follow:"+followerID, notify.Notification{Type: notify.TypeFollow,
+		Actor: notify.Actor{ID: follower.ID, Handle: follower.Handle, Name: follower.DisplayName, AvatarURL: follower.AvatarURL},
+		URL:   "/@" + follower.Handle})
+	if err != nil {
+		s.log.WarnContext(ctx, "notify follow", "maker", st.ID, "err", err)
+	}
+	return nil
 }
 
 // Unfollow removes the edge; only the request that removed it counts.

@@ -18,6 +18,7 @@ import (
 	"guildhall/internal/account"
 	"guildhall/internal/markdown"
 	"guildhall/internal/media"
+	"guildhall/internal/notify"
 	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/platform/search"
 	"guildhall/internal/problem"
@@ -73,8 +74,10 @@ func (r Rating) Average() float64 {
 
 // GroupRef is the Subset pattern: the few groups a maker runs, for the page.
 type GroupRef struct {
-	ID   string `bson:"id" json:"id"`
-	Name string `bson:"name" json:"name"`
+	ID         string `bson:"id" json:"id"`
+	Name       string `bson:"name" json:"name"`
+	Visibility string `bson:"visibility" json:"visibility"`
+	URL        string `bson:"url" json:"url"`
 }
 
 // Studio is a maker's shop front.
@@ -115,8 +118,14 @@ type Indexer interface {
 	Load(ctx context.Context, kind, id string) (search.Document, bool, error)
 }
 
+// Notifier delivers notifications; key makes each one idempotent.
+type Notifier interface {
+	Notify(ctx context.Context, recipientID, key string, n notify.Notification) error
+}
+
 // Service implements studios and follows.
 type Service struct {
+	notifier                   Notifier
 	makers, follows, following *mongo.Collection
 	accounts                   *account.Service
 	media                      *media.Service
@@ -127,8 +136,8 @@ type Service struct {
 }
 
 // New returns the maker service.
-func New(db *mongo.Database, accounts *account.Service, media *media.Service, index Indexer, md *markdown.Renderer, log *slog.Logger) *Service {
-	s := &Service{makers: db.Collection(Collection), follows: db.Collection(FollowsCollection), following: db.Collection(FollowingCollection),
+func New(db *mongo.Database, accounts *account.Service, media *media.Service, index Indexer, notifier Notifier, md *markdown.Renderer, log *slog.Logger) *Service {
+	s := &Service{notifier: notifier, makers: db.Collection(Collection), follows: db.Collection(FollowsCollection), following: db.Collection(FollowingCollection),
 		accounts: accounts, media: media, index: index, md: md, log: log, now: time.Now}
 	index.Register(SearchKind, Collection, s.projectStudio)
 	return s
@@ -181,11 +190,11 @@ func (in *StudioInput) validate() error {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Location = strings.TrimSpace(in.Location)
 	f := map[string]string{}
-	textField(f, "name", in.Name, 1, 60)
-	textField(f, "story", in.Story, 0, 5000)
-	textField(f, "location", in.Location, 0, 80)
-	textField(f, "policies.shipping", in.Policies.Shipping, 0, 2000)
-	textField(f, "policies.returns", in.Policies.Returns, 0, 2000)
+	problem.CheckLength(f, "name", in.Name, 1, 60)
+	problem.CheckLength(f, "story", in.Story, 0, 5000)
+	problem.CheckLength(f, "location", in.Location, 0, 80)
+	problem.CheckLength(f, "policies.shipping", in.Policies.Shipping, 0, 2000)
+	problem.CheckLength(f, "policies.returns", in.Policies.Returns, 0, 2000)
 	if in.Policies.LeadTimeDays < 0 || in.Policies.LeadTimeDays > 365 {
 		f["policies.lead_time_days"] = "out_of_range"
 	}
@@ -208,16 +217,6 @@ func (in *StudioInput) validate() error {
 		return problem.Invalid(f)
 	}
 	return nil
-}
-
-func textField(f map[string]string, name, v string, min, max int) {
-	n := utf8.RuneCountInString(strings.TrimSpace(v))
-	switch {
-	case n == 0 && min > 0:
-		f[name] = "required"
-	case n > max:
-		f[name] = "too_long"
-	}
 }
 
 // PutStudio opens or updates u's studio; opening one makes u a maker.
@@ -301,4 +300,26 @@ func (s *Service) bump(ctx context.Context, makerID, field string, delta int) er
 		}
 		return st.searchDocument(s.md.Text(st.Story)), nil
 	})
+}
+
+// SetGroup adds or replaces the maker's group in the studio's subset of
+// groups, which its page lists without a query.
+func (s *Service) SetGroup(ctx context.Context, makerID string, ref GroupRef) error {
+	st, err := s.ByID(ctx, makerID)
+	if err != nil {
+		return err
+	}
+	groups := make([]GroupRef, 0, len(st.Groups)+1)
+	replaced := false
+	for _, g := range st.Groups {
+		if g.ID == ref.ID {
+			g, replaced = ref, true
+		}
+		groups = append(groups, g)
+	}
+	if !replaced {
+		groups = append(groups, ref)
+	}
+	_, err = s.makers.UpdateOne(ctx, bson.M{"_id": makerID}, bson.M{"$set": bson.M{"groups": groups}})
+	return mongodb.Classify("list group of "+makerID, err)
 }

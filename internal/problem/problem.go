@@ -6,7 +6,9 @@ package problem
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Kind classifies an error for the caller.
@@ -115,4 +117,16 @@ func TooMany(d time.Duration) *Error {
 // Unavailable reports that service (e.g. "mongodb") cannot be reached.
 func Unavailable(service string, cause error) *Error {
 	return &Error{Kind: KindUnavailable, Code: "service_unavailable", Message: service + " is unavailable, try again shortly", Err: cause}
+}
+
+// CheckLength adds to fields what is wrong with the length of text v
+// (trimmed, in characters): "required" under min, "too_long" over max.
+func CheckLength(fields map[string]string, field, v string, min, max int) {
+	n := utf8.RuneCountInString(strings.TrimSpace(v))
+	switch {
+	case n == 0 && min > 0:
+		fields[field] = "required"
+	case n > max:
+		fields[field] = "too_long"
+	}
 }

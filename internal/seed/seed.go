@@ -18,6 +18,7 @@ import (
 
 	"guildhall/internal/account"
 	"guildhall/internal/app"
+	"guildhall/internal/community"
 	"guildhall/internal/curation"
 	"guildhall/internal/maker"
 	"guildhall/internal/work"
@@ -55,6 +56,9 @@ func Run(ctx context.Context, a *app.App, o Options, progress Progress) error {
 		return err
 	}
 	if err := s.collections(ctx); err != nil {
+		return err
+	}
+	if err := s.groups(ctx); err != nil {
 		return err
 	}
 	_, err := a.Discovery.Refresh(ctx)
@@ -209,7 +213,7 @@ func (s *seeder) fans(ctx context.Context, n int) error {
 		for range 3 {
 			if len(s.studios) > 0 {
 				st := s.studios[s.r.IntN(len(s.studios))]
-				if err := s.a.Makers.Follow(ctx, u.ID, st.Handle); err != nil {
+				if err := s.a.Makers.Follow(ctx, u, st.Handle); err != nil {
 					return err
 				}
 			}
@@ -252,6 +256,44 @@ func (s *seeder) collections(ctx context.Context) error {
 			return err
 		}
 		s.progress("collections", i+1, 3)
+	}
+	return nil
+}
+
+// groups: the first makers each open a public circle, where fans join and
+// talk, and a private one for workshop students.
+func (s *seeder) groups(ctx context.Context) error {
+	n := min(5, len(s.studios))
+	for i, st := range s.studios[:n] {
+		owner, err := s.a.Accounts.ByHandle(ctx, st.Handle)
+		if err != nil {
+			return err
+		}
+		public, private, open, approval := "public", "private", "open", "approval"
+		name := st.Name + " 粉丝圈 · Fans"
+		g, err := s.a.Community.CreateGroup(ctx, owner, community.GroupInput{Name: &name, Visibility: &public, JoinPolicy: &open})
+		if err != nil {
+			return err
+		}
+		students := st.Name + " 工坊学员 · Workshop students"
+		if _, err := s.a.Community.CreateGroup(ctx, owner, community.GroupInput{Name: &students, Visibility: &private, JoinPolicy: &approval}); err != nil {
+			return err
+		}
+		title, body := "新作品预告 · What I am making next", "这周在做一批新的作品，大家想看什么颜色？\n\nWhich colours would you like to see?"
+		t, err := s.a.Community.CreateThread(ctx, owner, g.ID, community.ThreadInput{Title: &title, Body: &body})
+		if err != nil {
+			return err
+		}
+		for j, u := range s.users[:min(6, len(s.users))] {
+			if _, err := s.a.Community.Join(ctx, u, g.ID); err != nil {
+				return err
+			}
+			reply := []string{"想要青瓷色！", "Deep indigo, please.", "期待！Looking forward to it.", "可以做小一点的尺寸吗？"}[j%4]
+			if _, _, err := s.a.Community.AddReply(ctx, u, t.ID, community.ReplyInput{Body: reply}); err != nil {
+				return err
+			}
+		}
+		s.progress("groups", i+1, n)
 	}
 	return nil
 }

@@ -32,7 +32,8 @@ type asset struct {
 	contentType string
 }
 
-var pageNames = []string{"home", "signup", "signin", "settings", "error", "maker", "work", "studio", "studio_settings", "work_form", "search", "feed", "collection"}
+var pageNames = []string{"home", "signup", "signin", "settings", "error", "maker", "work", "studio", "studio_settings", "work_form", "search", "feed", "collection",
+	"group", "group_form", "members", "post_form", "thread", "notifications", "moderation"}
 
 func loadCatalog() (*i18n.Catalog, error) { return i18n.Load(web.Locales()) }
 

@@ -19,7 +19,8 @@ import (
 func searchParams(c echo.Context, major bool) (discovery.Params, error) {
 	q := c.QueryParams()
 	p := discovery.Params{Q: q.Get("q"), Type: q.Get("type"), Category: q.Get("category"), Location: q.Get("location"),
-		Sort: q.Get("sort"), Cursor: q.Get("cursor"), Tags: listParam(q, "tags"), Materials: listParam(q, "materials")}
+		Sort: q.Get("sort"), Cursor: q.Get("cursor"), Tags: listParam(q, "tags"), Materials: listParam(q, "materials"),
+		Viewer: currentUser(c)}
 	f := map[string]string{}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)

@@ -8,18 +8,22 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"guildhall/internal/account"
+	"guildhall/internal/community"
 	"guildhall/internal/config"
 	"guildhall/internal/curation"
 	"guildhall/internal/discovery"
 	"guildhall/internal/i18n"
 	"guildhall/internal/maker"
 	"guildhall/internal/media"
+	"guildhall/internal/moderation"
+	"guildhall/internal/notify"
 	"guildhall/internal/work"
 )
 
@@ -31,34 +35,44 @@ type Check struct {
 
 // Deps is everything the HTTP layer needs, wired by the caller.
 type Deps struct {
-	Config   config.Config
-	Logger   *slog.Logger
-	Accounts *account.Service
-	Makers   *maker.Service
-	Works    *work.Service
-	Media    *media.Service
-	Search   *discovery.Service
-	Curation *curation.Service
-	Checks   []Check
-	Registry *prometheus.Registry
+	Config     config.Config
+	Logger     *slog.Logger
+	Accounts   *account.Service
+	Makers     *maker.Service
+	Works      *work.Service
+	Media      *media.Service
+	Search     *discovery.Service
+	Curation   *curation.Service
+	Community  *community.Service
+	Notify     *notify.Service
+	Moderation *moderation.Service
+	Checks     []Check
+	Registry   *prometheus.Registry
 }
 
 // Server holds what handlers share.
 type Server struct {
-	cfg       config.Config
-	log       *slog.Logger
-	accounts  *account.Service
-	makers    *maker.Service
-	works     *work.Service
-	media     *media.Service
-	discovery *discovery.Service
-	curation  *curation.Service
-	checks    []Check
-	registry  *prometheus.Registry
-	catalog   *i18n.Catalog
-	views     *views
-	metrics   *httpMetrics
-	csp       string // Content-Security-Policy, built once from the config
+	cfg        config.Config
+	log        *slog.Logger
+	accounts   *account.Service
+	makers     *maker.Service
+	works      *work.Service
+	media      *media.Service
+	discovery  *discovery.Service
+	curation   *curation.Service
+	community  *community.Service
+	notify     *notify.Service
+	moderation *moderation.Service
+	checks     []Check
+	registry   *prometheus.Registry
+	catalog    *i18n.Catalog
+	views      *views
+	metrics    *httpMetrics
+	csp        string // Content-Security-Policy, built once from the config
+	// stopping is closed when the HTTP server shuts down, ending the
+	// long-lived notification streams that would otherwise hold it open.
+	stopping    chan struct{}
+	streamEvery time.Duration // how often a stream re-reads the count
 }
 
 // New builds the Echo app with every route.
@@ -76,7 +90,9 @@ func New(d Deps) (*echo.Echo, error) {
 		return nil, fmt.Errorf("register http metrics: %w", err)
 	}
 	s := &Server{cfg: d.Config, log: d.Logger, accounts: d.Accounts, makers: d.Makers, works: d.Works, media: d.Media, discovery: d.Search, curation: d.Curation, checks: d.Checks,
-		registry: d.Registry, catalog: catalog, views: v, metrics: m}
+		community: d.Community, notify: d.Notify, moderation: d.Moderation,
+		registry: d.Registry, catalog: catalog, views: v, metrics: m,
+		stopping: make(chan struct{}), streamEvery: 20 * time.Second}
 	s.csp = contentSecurityPolicy(d.Config)
 	e := echo.New()
 	e.HideBanner = true
@@ -84,6 +100,8 @@ func New(d Deps) (*echo.Echo, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.Server.ReadHeaderTimeout = 10 * time.Second
 	e.Server.IdleTimeout = 2 * time.Minute
+	var once sync.Once
+	e.Server.RegisterOnShutdown(func() { once.Do(func() { close(s.stopping) }) })
 	s.routes(e)
 	return e, nil
 }

@@ -131,20 +131,8 @@ func (s *Server) apiMakerWorks(c echo.Context) error {
 	return c.JSON(http.StatusOK, page)
 }
 
-func (s *Server) apiMakerGroups(c echo.Context) error {
-	st, err := s.makers.ByHandle(c.Request().Context(), c.Param("handle"))
-	if err != nil {
-		return err
-	}
-	groups := st.Groups
-	if groups == nil {
-		groups = []maker.GroupRef{}
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": groups, "next_cursor": nil})
-}
-
 func (s *Server) apiFollow(c echo.Context) error {
-	if err := s.makers.Follow(c.Request().Context(), currentUser(c).ID, c.Param("handle")); err != nil {
+	if err := s.makers.Follow(c.Request().Context(), currentUser(c), c.Param("handle")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -278,7 +266,7 @@ func (s *Server) apiFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.works.Feed(c.Request().Context(), currentUser(c), q)
+	page, err := s.discovery.Feed(c.Request().Context(), currentUser(c), q.Cursor, q.Limit)
 	if err != nil {
 		return err
 	}

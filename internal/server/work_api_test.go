@@ -258,13 +258,18 @@ func TestTheFeedShowsNewWorksOfFollowedMakersOnly(t *testing.T) {
 		{"follow a maker", "POST", "/api/v1/makers/followed/follow", nil, 204, nil, nil},
 	})
 	createWork(t, followed, merge(wallet("published"), "title", "Second vase"))
-	var page struct{ Items []struct{ Title string } }
+	var page struct {
+		Items []struct {
+			Type string
+			Work struct{ Title string }
+		}
+	}
 	fan.Do("GET", "/api/v1/feed", nil).JSON(t, &page)
 	var titles []string
 	for _, it := range page.Items {
-		titles = append(titles, it.Title)
+		titles = append(titles, it.Type+":"+it.Work.Title)
 	}
-	if strings.Join(titles, "|") != "Second vase|First vase" {
+	if strings.Join(titles, "|") != "work:Second vase|work:First vase" {
 		t.Fatalf("feed %v, want the followed maker's published works, newest first", titles)
 	}
 	run(t, fan, []scenario{

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"guildhall/internal/curation"
+	"guildhall/internal/discovery"
 	"guildhall/internal/maker"
 	"guildhall/internal/problem"
 	"guildhall/internal/work"
@@ -51,12 +52,12 @@ func (s *Server) makerPage(c echo.Context) error {
 
 // followSubmit is the follow button without JavaScript.
 func (s *Server) followSubmit(c echo.Context) error {
-	ctx, handle, uid := c.Request().Context(), c.Param("handle"), currentUser(c).ID
+	ctx, handle, u := c.Request().Context(), c.Param("handle"), currentUser(c)
 	var err error
 	if c.FormValue("on") == "0" {
-		err = s.makers.Unfollow(ctx, uid, handle)
+		err = s.makers.Unfollow(ctx, u.ID, handle)
 	} else {
-		err = s.makers.Follow(ctx, uid, handle)
+		err = s.makers.Follow(ctx, u, handle)
 	}
 	if err != nil {
 		return err
@@ -248,7 +249,7 @@ func splitList(v string) []string {
 
 type feedPage struct {
 	Page
-	Works *work.Page
+	Feed *discovery.FeedPage
 }
 
 func (s *Server) feedPage(c echo.Context) error {
@@ -257,7 +258,7 @@ func (s *Server) feedPage(c echo.Context) error {
 		return err
 	}
 	p := &feedPage{Page: s.page(c, "feed_title")}
-	if p.Works, err = s.works.Feed(c.Request().Context(), currentUser(c), q); err != nil {
+	if p.Feed, err = s.discovery.Feed(c.Request().Context(), currentUser(c), q.Cursor, q.Limit); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "feed", p)

@@ -214,6 +214,12 @@ func (s *Service) CountSaves(ctx context.Context, id string, delta int) error {
 	return s.bump(ctx, id, "counts.saves", delta)
 }
 
+// CountThreads moves the count of threads that link the work (a signal
+// the hot score ranks by).
+func (s *Service) CountThreads(ctx context.Context, id string, delta int) error {
+	return s.bump(ctx, id, "counts.threads", delta)
+}
+
 // bump moves a counter, never below zero, and pushes the new counts to the
 // index (the hot score ranks by them).
 func (s *Service) bump(ctx context.Context, id, field string, delta int) error {

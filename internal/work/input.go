@@ -50,13 +50,13 @@ func (in *Input) apply(w *Work, creating bool) error {
 	f := map[string]string{}
 	if in.Title != nil {
 		w.Title = strings.TrimSpace(*in.Title)
-		runeLimit(f, "title", w.Title, 1, maxTitle)
+		problem.CheckLength(f, "title", w.Title, 1, maxTitle)
 	} else if creating {
 		f["title"] = "required"
 	}
 	if in.Description != nil {
 		w.Description = *in.Description
-		runeLimit(f, "description", w.Description, 0, maxDescRunes)
+		problem.CheckLength(f, "description", w.Description, 0, maxDescRunes)
 	}
 	if in.Price != nil {
 		w.Price = *in.Price
@@ -109,7 +109,7 @@ func (in *Input) apply(w *Work, creating bool) error {
 		for i, v := range *in.Variants {
 			name := strings.TrimSpace(v.Name)
 			field := fmt.Sprintf("variants.%d", i)
-			runeLimit(f, field+".name", name, 1, 60)
+			problem.CheckLength(f, field+".name", name, 1, 60)
 			if v.Price.Currency == "" {
 				v.Price.Currency = w.Price.Currency
 			}
@@ -149,16 +149,6 @@ func checkMoney(f map[string]string, field string, m *Money) {
 	}
 	if m.Amount < 0 || m.Amount > maxPrice {
 		f[field+".amount"] = "out_of_range"
-	}
-}
-
-func runeLimit(f map[string]string, field, v string, min, max int) {
-	n := utf8.RuneCountInString(strings.TrimSpace(v))
-	switch {
-	case n == 0 && min > 0:
-		f[field] = "required"
-	case n > max:
-		f[field] = "too_long"
 	}
 }
 

@@ -28,6 +28,8 @@ type Card struct {
 	Favorites   int    `json:"favorites"`
 	MakerHandle string `json:"maker_handle"`
 	MakerName   string `json:"maker_name"`
+	// PublishedAt orders works among threads in the feed.
+	PublishedAt time.Time `json:"published_at"`
 	// Highlights are matched fields with <mark> around the matches, already
 	// HTML-escaped by the search adapter (only on search results).
 	Highlights map[string]string `json:"highlights,omitempty"`
@@ -71,21 +73,12 @@ func (q ListQuery) search() (search.Query, error) {
 	if !ok {
 		f["sort"] = "sort_unknown"
 	}
-	limit := q.Limit
-	switch {
-	case limit == 0:
-		limit = search.DefaultLimit
-	case limit < 1 || limit > 100:
-		f["limit"] = "out_of_range"
-	}
-	offset, err := search.DecodeCursor(q.Cursor)
-	if err != nil {
-		f["cursor"] = "cursor_invalid"
-	}
+	sq := search.Paging(q.Cursor, q.Limit, f)
 	if len(f) > 0 {
 		return search.Query{}, problem.Invalid(f)
 	}
-	return search.Query{Sort: sort, Offset: offset, Limit: limit}, nil
+	sq.Sort = sort
+	return sq, nil
 }
 
 // PublicFilter is the one place that keeps drafts and archived works out of
@@ -139,7 +132,8 @@ func CardFrom(d search.Document) Card {
 	return Card{ID: str("id"), Title: str("title"), URL: "/works/" + str("id") + "/" + str("slug"),
 		Image: str("image"), Price: Money{Amount: int64(num("price")), Currency: str("currency")},
 		InStock: boolean("in_stock"), MadeToOrder: boolean("made_to_order"), Status: str("status"),
-		Favorites: int(num("favorites")), MakerHandle: str("maker_handle"), MakerName: str("maker_name")}
+		Favorites: int(num("favorites")), MakerHandle: str("maker_handle"), MakerName: str("maker_name"),
+		PublishedAt: time.UnixMilli(int64(num("published_at") * 1000)).UTC()}
 }
 
 // MakerView is what the maker page shows.
@@ -229,27 +223,18 @@ func (s *Service) Sitemap(ctx context.Context, limit int) ([]SitemapEntry, error
 	return out, nil
 }
 
-// Feed lists the newest published works of the makers u follows: one read
-// for the list of makers and one search.
-func (s *Service) Feed(ctx context.Context, u *account.User, q ListQuery) (*Page, error) {
-	makers, err := s.makers.Following(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	q.Sort = "newest"
-	sq, err := q.search()
-	if err != nil {
-		return nil, err
-	}
-	if len(makers) == 0 {
+// FeedOf lists the newest published works of the makers makerIDs from
+// offset: one search.
+func (s *Service) FeedOf(ctx context.Context, makerIDs []string, offset, limit int) (*Page, error) {
+	if len(makerIDs) == 0 {
 		return &Page{Items: []Card{}}, nil
 	}
-	ids := make([]any, len(makers))
-	for i, m := range makers {
+	ids := make([]any, len(makerIDs))
+	for i, m := range makerIDs {
 		ids[i] = m
 	}
-	sq.Filters = []search.Filter{PublicFilter(), {Field: "maker_id", Values: ids}}
-	return s.list(ctx, sq)
+	return s.list(ctx, search.Query{Offset: offset, Limit: limit, Sort: sorts["newest"],
+		Filters: []search.Filter{PublicFilter(), {Field: "maker_id", Values: ids}}})
 }
 
 // Similar finds up to n published works like w: the same category, ranked

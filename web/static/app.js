@@ -4,13 +4,15 @@
   var csrf = meta ? meta.getAttribute('content') : '';
   window.guildhallCSRF = csrf;
 
-  // Follow and favourite buttons: the form posts without JavaScript; with
-  // it, the API is called and the button flips without a reload.
+  // Follow, favourite and like buttons: the form posts without JavaScript;
+  // with it, the API is called and the button flips without a reload. The
+  // form's data-count names the counter to move (its data-testid).
   document.addEventListener('submit', function (e) {
     var form = e.target;
     if (!form.classList || !form.classList.contains('toggle') || !window.fetch) return;
     e.preventDefault();
-    var on = form.getAttribute('data-on') === 'true';
+    // html/template reads data-on as an event handler and writes " true ".
+    var on = form.getAttribute('data-on').trim() === 'true';
     var button = form.querySelector('button');
     button.disabled = true;
     fetch(form.getAttribute('data-api'), {
@@ -24,7 +26,8 @@
       form.setAttribute('data-on', String(on));
       form.querySelector('input[name="on"]').value = on ? '0' : '1';
       button.textContent = button.getAttribute(on ? 'data-label-on' : 'data-label-off');
-      var counter = document.querySelector(form.getAttribute('data-api').indexOf('/follow') > 0 ? '[data-testid="followers"]' : '[data-testid="favorites"]');
+      var count = form.getAttribute('data-count') || (form.getAttribute('data-api').indexOf('/follow') > 0 ? 'followers' : 'favorites');
+      var counter = document.querySelector('[data-testid="' + count + '"]');
       if (counter) counter.textContent = String(Math.max(0, parseInt(counter.textContent, 10) + (on ? 1 : -1)));
     }).catch(function () { form.submit(); })
       .then(function () { button.disabled = false; });
@@ -56,4 +59,20 @@
         }).catch(function () {});
     }, 150);
   });
+})();
+
+// The bell's unread count, live: the server sends an "unread" event when
+// the count changes. Without EventSource the count is the page's own.
+(function () {
+  var badge = document.querySelector('[data-testid="unread-count"]');
+  if (!badge || !window.EventSource) return;
+  var stream = new EventSource('/api/v1/notifications/stream');
+  stream.addEventListener('unread', function (e) {
+    var n;
+    try { n = JSON.parse(e.data).unread; } catch (err) { return; }
+    if (typeof n !== 'number') return;
+    badge.textContent = String(n);
+    if (n > 0) badge.classList.add('unread'); else badge.classList.remove('unread');
+  });
+  window.addEventListener('pagehide', function () { stream.close(); });
 })();

@@ -1,0 +1,72 @@
+package account
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"guildhall/internal/platform/mongodb"
+	"guildhall/internal/problem"
+)
+
+// maxMuted bounds the list kept on the user's document.
+const maxMuted = 1000
+
+// Mute collapses the posts of the user with handle for u. Idempotent.
+func (s *Service) Mute(ctx context.Context, u *User, handle string) error {
+	id, err := s.IDByHandle(ctx, handle)
+	if err != nil {
+		return err
+	}
+	if id == u.ID {
+		return problem.InvalidField("handle", "cannot_mute_self")
+	}
+	if len(u.Muted) >= maxMuted {
+		return problem.Conflict("too_many_muted", "handle", "too_many_muted")
+	}
+	_, err = s.users.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$addToSet": bson.M{"muted": id}})
+	return mongodb.Classify("mute "+handle, err)
+}
+
+// Unmute shows the user's posts to u again. Idempotent.
+func (s *Service) Unmute(ctx context.Context, u *User, handle string) error {
+	id, err := s.IDByHandle(ctx, handle)
+	if err != nil {
+		return err
+	}
+	_, err = s.users.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$pullAll": bson.M{"muted": []string{id}}})
+	return mongodb.Classify("unmute "+handle, err)
+}
+
+// AddUnread moves userID's count of unread notifications, never below
+// zero. The filters are a bare _id, which embedded FerretDB serves by key
+// (any other condition makes it scan every user); a count driven below
+// zero by a race with ClearUnread is put back to zero by a $max.
+func (s *Service) AddUnread(ctx context.Context, userID string, delta int) error {
+	var after struct {
+		Unread int `bson:"unread_notifications"`
+	}
+	err := s.users.FindOneAndUpdate(ctx, bson.M{"_id": userID}, bson.M{"$inc": bson.M{"unread_notifications": delta}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&after)
+	if err != nil || after.Unread >= 0 {
+		return mongodb.Classify("count unread of "+userID, err)
+	}
+	_, err = s.users.UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$max": bson.M{"unread_notifications": 0}})
+	return mongodb.Classify("count unread of "+userID, err)
+}
+
+// ClearUnread sets userID's count of unread notifications to zero.
+func (s *Service) ClearUnread(ctx context.Context, userID string) error {
+	_, err := s.users.UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$set": bson.M{"unread_notifications": 0}})
+	return mongodb.Classify("clear unread of "+userID, err)
+}
+
+// Unread returns userID's count of unread notifications: one read.
+func (s *Service) Unread(ctx context.Context, userID string) (int, error) {
+	var u struct {
+		Unread int `bson:"unread_notifications"`
+	}
+	err := s.users.FindOne(ctx, bson.M{"_id": userID}, options.FindOne().SetProjection(bson.M{"unread_notifications": 1})).Decode(&u)
+	return u.Unread, mongodb.Classify("read unread of "+userID, err)
+}

@@ -1,0 +1,337 @@
+// Package community is makers' groups: memberships, threads, replies and
+// reactions. Every page is a few reads by _id: a membership is keyed
+// "<group>:<user>", a thread's replies live in bucket documents of 50 keyed
+// "<thread>:<page>", and lists of threads and members come from search.
+// Who may read, post and moderate is decided in one place, policy.go.
+package community
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"guildhall/internal/account"
+	"guildhall/internal/maker"
+	"guildhall/internal/markdown"
+	"guildhall/internal/media"
+	"guildhall/internal/moderation"
+	"guildhall/internal/notify"
+	"guildhall/internal/platform/search"
+	"guildhall/internal/work"
+)
+
+// Collections owned by this feature.
+const (
+	GroupsCollection      = "groups"
+	MembershipsCollection = "memberships"
+	// UserGroupsCollection holds, per user (_id), the groups they are an
+	// active member of and those they moderate: the feed, thread search and
+	// the moderation queue read it once instead of scanning memberships.
+	UserGroupsCollection    = "user_groups"
+	ThreadsCollection       = "threads"
+	ReplyPagesCollection    = "reply_pages"
+	ReactionsCollection     = "reactions"
+	ReactionEdgesCollection = "reaction_edges"
+	ThreadsKind             = "threads"
+	MembersKind             = "members"
+	RepliesPerPage          = 50
+	maxGroupsPerMaker       = 20
+	maxMentionsPerPost      = 10
+	maxImagesPerThread      = 4
+	maxWorksPerThread       = 6
+	excerptRunes            = 140
+	visibilityPublic        = "public"
+	visibilityPrivate       = "private"
+	joinOpen                = "open"
+	joinApproval            = "approval"
+	stateVisible            = "visible"
+	stateHidden             = "hidden"
+	stateDeleted            = "deleted"
+	threadReactionTarget    = "t"
+	replyReactionPrefix     = "r"
+)
+
+// Membership roles and statuses.
+const (
+	RoleOwner     = "owner"
+	RoleModerator = "moderator"
+	RoleMember    = "member"
+
+	StatusActive  = "active"
+	StatusPending = "pending"
+	StatusBanned  = "banned"
+)
+
+// ThreadsSchema declares the threads index: group pages, thread search,
+// the feed and active threads on the discover page.
+var ThreadsSchema = search.Schema{
+	Kind:       ThreadsKind,
+	Searchable: []string{"title", "body", "group_name", "author_name", "author_handle"},
+	// audience is "public" for public groups' threads and "group:<id>" for
+	// private ones; every query for people goes through it (see Audience).
+	// feed holds "group:<id>" and, for public groups, "maker:<owner id>".
+	Filterable:   []string{"group_id", "audience", "feed", "state", "author_id", "work_ids"},
+	Sortable:     []string{"pinned", "last_activity_at", "created_at", "replies", "reactions"},
+	RankingRules: []string{"words", "typo", "proximity", "attribute", "sort", "exactness"},
+}
+
+// MembersSchema declares the members index (a group's member lists).
+var MembersSchema = search.Schema{
+	Kind:         MembersKind,
+	Searchable:   []string{"handle", "name"},
+	Filterable:   []string{"group_id", "status", "role"},
+	Sortable:     []string{"since", "role_rank"},
+	RankingRules: []string{"words", "typo", "proximity", "attribute", "sort", "exactness"},
+}
+
+// Person is how a post or a membership shows its user (Extended Reference).
+type Person struct {
+	ID        string `bson:"id" json:"id"`
+	Handle    string `bson:"handle" json:"handle"`
+	Name      string `bson:"name" json:"name"`
+	AvatarURL string `bson:"avatar_url" json:"avatar_url"`
+}
+
+func personOf(u *account.User) Person {
+	return Person{ID: u.ID, Handle: u.Handle, Name: u.DisplayName, AvatarURL: u.AvatarURL}
+}
+
+// Counts of a group, kept with $inc.
+type GroupCounts struct {
+	Members int `bson:"members" json:"members"`
+	Pending int `bson:"pending" json:"pending"`
+	Threads int `bson:"threads" json:"threads"`
+}
+
+// Group is a maker's circle of fans.
+type Group struct {
+	ID              string        `bson:"_id"`
+	Owner           Person        `bson:"owner"`
+	Name            string        `bson:"name"`
+	Description     string        `bson:"description"`
+	DescriptionHTML template.HTML `bson:"description_html"`
+	Rules           string        `bson:"rules"`
+	RulesHTML       template.HTML `bson:"rules_html"`
+	CoverMediaID    string        `bson:"cover_media_id,omitempty"`
+	CoverURL        string        `bson:"cover_url,omitempty"`
+	Visibility      string        `bson:"visibility"`
+	JoinPolicy      string        `bson:"join_policy"`
+	Counts          GroupCounts   `bson:"counts"`
+	CreatedAt       time.Time     `bson:"created_at"`
+	UpdatedAt       time.Time     `bson:"updated_at"`
+}
+
+// Private reports whether only members may read the group's threads.
+func (g *Group) Private() bool { return g.Visibility == visibilityPrivate }
+
+// Membership is a user's place in a group; _id "<group>:<user>".
+type Membership struct {
+	ID        string    `bson:"_id"`
+	GroupID   string    `bson:"group_id"`
+	User      Person    `bson:"user"`
+	Role      string    `bson:"role"`
+	Status    string    `bson:"status"`
+	CreatedAt time.Time `bson:"created_at"`
+	UpdatedAt time.Time `bson:"updated_at"`
+}
+
+// Active reports whether m is a member in good standing.
+func (m *Membership) Active() bool { return m != nil && m.Status == StatusActive }
+
+func membershipID(groupID, userID string) string { return groupID + ":" + userID }
+
+// Image is a picture in a thread.
+type Image struct {
+	MediaID string `bson:"media_id" json:"media_id"`
+	Thumb   string `bson:"thumb" json:"thumb"`
+	Medium  string `bson:"medium" json:"medium"`
+	Large   string `bson:"large" json:"large"`
+}
+
+// ThreadCounts are kept with $inc.
+type ThreadCounts struct {
+	Replies   int `bson:"replies" json:"replies"`
+	Reactions int `bson:"reactions" json:"reactions"`
+}
+
+// Thread is a discussion in a group. It carries what its page and the
+// index need of its group (Extended Reference): the group's name,
+// visibility and owner, refreshed when the group changes.
+type Thread struct {
+	ID              string        `bson:"_id"`
+	GroupID         string        `bson:"group_id"`
+	GroupName       string        `bson:"group_name"`
+	GroupVisibility string        `bson:"group_visibility"`
+	GroupOwnerID    string        `bson:"group_owner_id"`
+	Author          Person        `bson:"author"`
+	Title           string        `bson:"title"`
+	Body            string        `bson:"body"`
+	BodyHTML        template.HTML `bson:"body_html"`
+	Images          []Image       `bson:"images"`
+	Works           []WorkRef     `bson:"works"`
+	Pinned          bool          `bson:"pinned"`
+	Locked          bool          `bson:"locked"`
+	Hidden          bool          `bson:"hidden"`
+	Deleted         bool          `bson:"deleted"`
+	Flags           []string      `bson:"flags"`
+	Mentions        []string      `bson:"mentions"` // user ids
+	Counts          ThreadCounts  `bson:"counts"`
+	// Seq is the last reply number handed out; numbers missing from the
+	// buckets belong to replies whose write crashed half-way.
+	Seq            int        `bson:"seq"`
+	LastActivityAt time.Time  `bson:"last_activity_at"`
+	LastReplyBy    string     `bson:"last_reply_by,omitempty"`
+	EditedAt       *time.Time `bson:"edited_at,omitempty"`
+	CreatedAt      time.Time  `bson:"created_at"`
+	UpdatedAt      time.Time  `bson:"updated_at"`
+}
+
+// Pages is how many pages of replies the thread has (at least one).
+func (t *Thread) Pages() int { return max(1, (t.Seq+RepliesPerPage-1)/RepliesPerPage) }
+
+// Path is the thread's page.
+func (t *Thread) Path() string { return "/threads/" + t.ID }
+
+func (t *Thread) state() string {
+	switch {
+	case t.Deleted:
+		return stateDeleted
+	case t.Hidden:
+		return stateHidden
+	}
+	return stateVisible
+}
+
+// WorkRef is a work linked from a thread, shown as a card.
+type WorkRef struct {
+	ID    string     `bson:"id" json:"id"`
+	Title string     `bson:"title" json:"title"`
+	URL   string     `bson:"url" json:"url"`
+	Image string     `bson:"image" json:"image"`
+	Price work.Money `bson:"price" json:"price"`
+	Maker string     `bson:"maker" json:"maker"`
+}
+
+// Quote is the reply a reply quotes, as it was when quoted.
+type Quote struct {
+	N       int    `bson:"n" json:"id,string"`
+	Handle  string `bson:"handle" json:"handle"`
+	Excerpt string `bson:"excerpt" json:"excerpt"`
+}
+
+// Reply is one post in a thread, stored in its bucket under "r<n>".
+type Reply struct {
+	N         int           `bson:"n"`
+	Author    Person        `bson:"author"`
+	Body      string        `bson:"body"`
+	BodyHTML  template.HTML `bson:"body_html"`
+	Quote     *Quote        `bson:"quote,omitempty"`
+	Mentions  []string      `bson:"mentions"`
+	Reactions int           `bson:"reactions"`
+	Flags     []string      `bson:"flags"`
+	Deleted   bool          `bson:"deleted"`
+	EditedAt  *time.Time    `bson:"edited_at,omitempty"`
+	CreatedAt time.Time     `bson:"created_at"`
+}
+
+// replyPage is a bucket of up to 50 replies; _id "<thread>:<page>".
+type replyPage struct {
+	ID      string           `bson:"_id"`
+	Thread  string           `bson:"thread"`
+	Page    int              `bson:"page"`
+	Replies map[string]Reply `bson:"replies"`
+}
+
+// Indexer runs a searchable write under a durable index intent.
+type Indexer interface {
+	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
+	Register(kind, collection string, project func(raw bson.Raw) (search.Document, bool, error))
+	Enqueue(ctx context.Context, kind, id string) error
+}
+
+// Notifier delivers notifications; key makes each one idempotent.
+type Notifier interface {
+	Notify(ctx context.Context, recipientID, key string, n notify.Notification) error
+}
+
+// Moderation records moderators' actions and files flagged posts.
+type Moderation interface {
+	Record(ctx context.Context, e moderation.Entry) error
+	Flag(ctx context.Context, t moderation.Target, reason string) error
+}
+
+// Limiter counts attempts per key.
+type Limiter interface {
+	Allow(ctx context.Context, key string, limit int, window time.Duration) error
+}
+
+// Rate is limit events per window.
+type Rate struct {
+	Limit  int
+	Window time.Duration
+}
+
+// Options configure the service.
+type Options struct {
+	// PostRate bounds threads and replies per account; NewAccountPostRate
+	// applies instead to accounts younger than a day, where spam comes from.
+	PostRate, NewAccountPostRate Rate
+	Logger                       *slog.Logger
+}
+
+// Service implements groups, memberships, threads and replies.
+type Service struct {
+	groups, memberships, userGroups, threads, pages, reactions, reactionEdges *mongo.Collection
+	accounts                                                                  *account.Service
+	makers                                                                    *maker.Service
+	works                                                                     *work.Service
+	media                                                                     *media.Service
+	index                                                                     search.Index
+	queue                                                                     Indexer
+	notifier                                                                  Notifier
+	moderation                                                                Moderation
+	limiter                                                                   Limiter
+	md                                                                        *markdown.Renderer
+	opt                                                                       Options
+	log                                                                       *slog.Logger
+	now                                                                       func() time.Time
+}
+
+// Deps are the features and services community builds on.
+type Deps struct {
+	Accounts   *account.Service
+	Makers     *maker.Service
+	Works      *work.Service
+	Media      *media.Service
+	Index      search.Index
+	Queue      Indexer
+	Notifier   Notifier
+	Moderation Moderation
+	Limiter    Limiter
+	Markdown   *markdown.Renderer
+}
+
+// New returns the community service.
+func New(db *mongo.Database, d Deps, o Options) *Service {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	s := &Service{
+		groups: db.Collection(GroupsCollection), memberships: db.Collection(MembershipsCollection),
+		userGroups: db.Collection(UserGroupsCollection), threads: db.Collection(ThreadsCollection),
+		pages: db.Collection(ReplyPagesCollection), reactions: db.Collection(ReactionsCollection),
+		reactionEdges: db.Collection(ReactionEdgesCollection),
+		accounts:      d.Accounts, makers: d.Makers, works: d.Works, media: d.Media, index: d.Index, queue: d.Queue,
+		notifier: d.Notifier, moderation: d.Moderation, limiter: d.Limiter, md: d.Markdown,
+		opt: o, log: o.Logger, now: time.Now,
+	}
+	d.Queue.Register(ThreadsKind, ThreadsCollection, s.projectThread)
+	d.Queue.Register(MembersKind, MembershipsCollection, projectMembership)
+	return s
+}
+
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }

@@ -1,0 +1,236 @@
+package community
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"guildhall/internal/account"
+	"guildhall/internal/platform/search"
+	"guildhall/internal/problem"
+)
+
+// ThreadCard is a thread as lists show it, straight from the index.
+type ThreadCard struct {
+	ID             string    `json:"id" bson:"id"`
+	Title          string    `json:"title" bson:"title"`
+	URL            string    `json:"url" bson:"url"`
+	GroupID        string    `json:"group_id" bson:"group_id"`
+	GroupName      string    `json:"group_name" bson:"group_name"`
+	AuthorHandle   string    `json:"author_handle" bson:"author_handle"`
+	AuthorName     string    `json:"author_name" bson:"author_name"`
+	Excerpt        string    `json:"excerpt" bson:"excerpt"`
+	Replies        int       `json:"replies" bson:"replies"`
+	Reactions      int       `json:"reactions" bson:"reactions"`
+	Pinned         bool      `json:"pinned" bson:"pinned"`
+	Locked         bool      `json:"locked" bson:"locked"`
+	State          string    `json:"state" bson:"state"`
+	LastActivityAt time.Time `json:"last_activity_at" bson:"last_activity_at"`
+	CreatedAt      time.Time `json:"created_at" bson:"created_at"`
+	// Highlights are matched fields with <mark> around the matches, escaped
+	// by the search adapter (search results only).
+	Highlights map[string]string `json:"highlights,omitempty" bson:"-"`
+}
+
+// ThreadPage is one page of thread cards.
+type ThreadList struct {
+	Items      []ThreadCard `json:"items"`
+	NextCursor *string      `json:"next_cursor"`
+	Total      int          `json:"total"`
+}
+
+func threadCard(h search.Hit) ThreadCard {
+	d := h.Document
+	str := func(k string) string { v, _ := d[k].(string); return v }
+	num := func(k string) float64 { v, _ := search.Number(d[k]); return v }
+	at := func(k string) time.Time { return time.UnixMilli(int64(num(k) * 1000)).UTC() }
+	locked, _ := d["locked"].(bool)
+	return ThreadCard{ID: h.ID, Title: str("title"), URL: "/threads/" + h.ID, GroupID: str("group_id"),
+		GroupName: str("group_name"), AuthorHandle: str("author_handle"), AuthorName: str("author_name"),
+		Excerpt: str("excerpt"), Replies: int(num("replies")), Reactions: int(num("reactions")),
+		Pinned: num("pinned") > 0, Locked: locked, State: str("state"),
+		LastActivityAt: at("last_activity_at"), CreatedAt: at("created_at"), Highlights: h.Highlights}
+}
+
+var threadSorts = map[string][]search.Sort{
+	"active": {{Field: "pinned", Desc: true}, {Field: "last_activity_at", Desc: true}},
+	"new":    {{Field: "pinned", Desc: true}, {Field: "created_at", Desc: true}},
+}
+
+// GroupThreads lists a group's threads, pinned first, then by last
+// activity (sort "active", the default) or creation ("new"). Moderators
+// also see hidden and deleted threads. One search; the access check was
+// made by the caller's view of the group.
+func (s *Service) GroupThreads(ctx context.Context, v *GroupView, sortBy, cursor string, limit int) (*ThreadList, error) {
+	if sortBy == "" {
+		sortBy = "active"
+	}
+	order, ok := threadSorts[sortBy]
+	if !ok {
+		return nil, problem.InvalidField("sort", "sort_unknown")
+	}
+	if err := v.Access.readable("group"); err != nil {
+		return nil, err
+	}
+	q, err := pageQuery(cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	q.Sort = order
+	q.Filters = []search.Filter{{Field: "group_id", Values: []any{v.Group.ID}}}
+	if !v.Access.Moderate {
+		q.Filters = append(q.Filters, search.Filter{Field: "state", Values: []any{stateVisible}})
+	}
+	res, err := s.index.Search(ctx, ThreadsKind, q)
+	if err != nil {
+		return nil, problem.Unavailable("search", fmt.Errorf("list threads of %s: %w", v.Group.ID, err))
+	}
+	return threadList(res.Hits, q, res.Total), nil
+}
+
+func threadList(hits []search.Hit, q search.Query, total int) *ThreadList {
+	l := &ThreadList{Items: make([]ThreadCard, 0, len(hits)), Total: total,
+		NextCursor: search.NextCursor(q.Offset, q.Limit, len(hits), total)}
+	for _, h := range hits {
+		l.Items = append(l.Items, threadCard(h))
+	}
+	return l
+}
+
+// audience is the filter that keeps a viewer's thread queries to what
+// they may read: public groups' threads and those of the private groups
+// they joined. Admins read everything (nil).
+func audience(viewer *account.User, joined []string) *search.Filter {
+	if viewer != nil && viewer.HasRole(account.RoleAdmin) {
+		return nil
+	}
+	values := []any{"public"}
+	for _, g := range joined {
+		values = append(values, "group:"+g)
+	}
+	return &search.Filter{Field: "audience", Values: values}
+}
+
+// joinedBy returns the groups viewer joined (none for visitors).
+func (s *Service) joinedBy(ctx context.Context, viewer *account.User) ([]string, error) {
+	if viewer == nil {
+		return nil, nil
+	}
+	return s.Joined(ctx, viewer.ID)
+}
+
+// visibleHits drops hits from private groups the viewer has not joined.
+// The index already filters by audience; this second check, a read by _id
+// of each group on the page, covers a group made private whose threads are
+// still being re-indexed.
+func (s *Service) visibleHits(ctx context.Context, viewer *account.User, joined []string, hits []search.Hit) ([]search.Hit, error) {
+	if len(hits) == 0 || viewer != nil && viewer.HasRole(account.RoleAdmin) {
+		return hits, nil
+	}
+	var ids []string
+	for _, h := range hits {
+		if g, _ := h.Document["group_id"].(string); !slices.Contains(ids, g) && !slices.Contains(joined, g) {
+			ids = append(ids, g)
+		}
+	}
+	if len(ids) == 0 {
+		return hits, nil
+	}
+	private := map[string]bool{}
+	for _, id := range ids {
+		g, err := s.group(ctx, id)
+		if problem.KindOf(err) == problem.KindNotFound {
+			private[id] = true // a group gone: show none of its threads
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		private[id] = g.Private()
+	}
+	out := hits[:0:0]
+	for _, h := range hits {
+		if g, _ := h.Document["group_id"].(string); !private[g] {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// SearchThreads finds threads viewer may read whose text matches, most
+// relevant first (or newest with sort "new").
+func (s *Service) SearchThreads(ctx context.Context, viewer *account.User, text, sortBy, cursor string, limit int) (*ThreadList, error) {
+	q, err := pageQuery(cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	switch sortBy {
+	case "", "relevance":
+	case "newest", "new":
+		q.Sort = []search.Sort{{Field: "created_at", Desc: true}}
+	case "active":
+		q.Sort = []search.Sort{{Field: "last_activity_at", Desc: true}}
+	default:
+		return nil, problem.InvalidField("sort", "sort_unknown")
+	}
+	q.Text = text
+	q.Highlight = []string{"title"}
+	joined, err := s.joinedBy(ctx, viewer)
+	if err != nil {
+		return nil, err
+	}
+	return s.listThreads(ctx, viewer, q, joined)
+}
+
+// listThreads runs q over the visible threads viewer, who joined the
+// groups joined, may read.
+func (s *Service) listThreads(ctx context.Context, viewer *account.User, q search.Query, joined []string) (*ThreadList, error) {
+	q.Filters = append(q.Filters, search.Filter{Field: "state", Values: []any{stateVisible}})
+	if a := audience(viewer, joined); a != nil {
+		q.Filters = append(q.Filters, *a)
+	}
+	res, err := s.index.Search(ctx, ThreadsKind, q)
+	if err != nil {
+		return nil, problem.Unavailable("search", fmt.Errorf("search threads: %w", err))
+	}
+	hits, err := s.visibleHits(ctx, viewer, joined, res.Hits)
+	if err != nil {
+		return nil, err
+	}
+	l := threadList(hits, q, res.Total)
+	l.NextCursor = search.NextCursor(q.Offset, q.Limit, len(res.Hits), res.Total)
+	return l, nil
+}
+
+// FeedThreads lists the newest visible threads in the groups u joined and
+// the public groups of the makers u follows.
+func (s *Service) FeedThreads(ctx context.Context, u *account.User, makerIDs []string, offset, limit int) (*ThreadList, error) {
+	joined, err := s.Joined(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]any, 0, len(joined)+len(makerIDs))
+	for _, g := range joined {
+		keys = append(keys, "group:"+g)
+	}
+	for _, m := range makerIDs {
+		keys = append(keys, "maker:"+m)
+	}
+	if len(keys) == 0 {
+		return &ThreadList{Items: []ThreadCard{}}, nil
+	}
+	q := search.Query{Offset: offset, Limit: limit, Sort: []search.Sort{{Field: "created_at", Desc: true}},
+		Filters: []search.Filter{{Field: "feed", Values: keys}}}
+	return s.listThreads(ctx, u, q, joined)
+}
+
+// ActiveThreads lists the public threads with the latest activity, for
+// the discover page.
+func (s *Service) ActiveThreads(ctx context.Context, n int) ([]ThreadCard, error) {
+	l, err := s.listThreads(ctx, nil, search.Query{Limit: n, Sort: []search.Sort{{Field: "last_activity_at", Desc: true}}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return l.Items, nil
+}

@@ -1,0 +1,142 @@
+package community
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"guildhall/internal/account"
+	"guildhall/internal/platform/mongodb"
+	"guildhall/internal/problem"
+)
+
+// Access is what one viewer may do in one group. It is decided here and
+// nowhere else: pages, the API, search, the feed and notifications all ask.
+type Access struct {
+	Read     bool // see the group's threads and replies
+	Post     bool // start threads, reply, react
+	Moderate bool // pin, lock, hide, delete others' posts, approve, ban
+	Own      bool // change the group, appoint moderators
+	Admin    bool
+	Member   *Membership // nil when the viewer has none
+}
+
+// accessOf decides from the group (nil when the membership alone decides)
+// and the viewer's membership (nil when there is none).
+func accessOf(viewer *account.User, g *Group, m *Membership) Access {
+	a := Access{Member: m}
+	if viewer != nil && viewer.HasRole(account.RoleAdmin) {
+		a.Admin, a.Read, a.Moderate = true, true, true
+	}
+	if m.Active() {
+		a.Read, a.Post = true, true
+		a.Moderate = a.Moderate || m.Role == RoleOwner || m.Role == RoleModerator
+		a.Own = m.Role == RoleOwner
+		return a
+	}
+	if g != nil && !g.Private() {
+		a.Read = true
+	}
+	return a
+}
+
+// needsGroup reports whether accessOf can decide without the group: an
+// active member or an admin may read whatever its visibility.
+func needsGroup(viewer *account.User, m *Membership) bool {
+	return !m.Active() && (viewer == nil || !viewer.HasRole(account.RoleAdmin))
+}
+
+// readable turns a denied read into the error callers get: 404, so that
+// a private group's threads are not known to exist.
+func (a Access) readable(what string) error {
+	if !a.Read {
+		return problem.NotFound(what)
+	}
+	return nil
+}
+
+// postable explains why the viewer may not post.
+func (a Access) postable(what string) error {
+	if err := a.readable(what); err != nil {
+		return err
+	}
+	switch {
+	case a.Post:
+		return nil
+	case a.Member != nil && a.Member.Status == StatusBanned:
+		return problem.Forbidden("banned_from_group")
+	case a.Member != nil && a.Member.Status == StatusPending:
+		return problem.Forbidden("membership_pending")
+	}
+	return problem.Forbidden("join_group_first")
+}
+
+// moderatable explains why the viewer may not moderate.
+func (a Access) moderatable(what string) error {
+	if err := a.readable(what); err != nil {
+		return err
+	}
+	if !a.Moderate {
+		return problem.Forbidden("not_a_moderator")
+	}
+	return nil
+}
+
+// membership reads the viewer's membership of groupID; nil without one.
+func (s *Service) membership(ctx context.Context, groupID, userID string) (*Membership, error) {
+	if userID == "" {
+		return nil, nil
+	}
+	var m Membership
+	err := s.memberships.FindOne(ctx, bson.M{"_id": membershipID(groupID, userID)}).Decode(&m)
+	if mongodb.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, mongodb.Classify("read membership "+groupID, err)
+	}
+	return &m, nil
+}
+
+// accessTo decides what viewer may do in groupID, reading the membership
+// and, only when it does not decide alone, the group: at most two reads.
+// g is returned when it was read.
+func (s *Service) accessTo(ctx context.Context, viewer *account.User, groupID string) (Access, *Group, error) {
+	var m *Membership
+	var err error
+	if viewer != nil {
+		if m, err = s.membership(ctx, groupID, viewer.ID); err != nil {
+			return Access{}, nil, err
+		}
+	}
+	if !needsGroup(viewer, m) {
+		return accessOf(viewer, nil, m), nil, nil
+	}
+	g, err := s.group(ctx, groupID)
+	if err != nil {
+		return Access{}, nil, err
+	}
+	return accessOf(viewer, g, m), g, nil
+}
+
+// CanRead tells which of groupIDs userID is an active member of, and so
+// may read even when the group is private.
+func (s *Service) CanRead(ctx context.Context, userID string, groupIDs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(groupIDs) == 0 {
+		return out, nil
+	}
+	// One read by _id per group: embedded FerretDB serves only a bare
+	// {_id: x} filter by key, and scans the collection for an $in.
+	for _, g := range groupIDs {
+		if _, done := out[g]; done {
+			continue
+		}
+		m, err := s.membership(ctx, g, userID)
+		if err != nil {
+			return nil, err
+		}
+		out[g] = m.Active()
+	}
+	return out, nil
+}

@@ -1,0 +1,284 @@
+package community
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"guildhall/internal/account"
+	"guildhall/internal/moderation"
+	"guildhall/internal/notify"
+	"guildhall/internal/platform/mongodb"
+	"guildhall/internal/platform/search"
+	"guildhall/internal/problem"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// seconds is a time as fractional Unix seconds, so posts made within one
+// second still sort in order.
+func seconds(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
+
+func pageOf(n int) int                     { return (n-1)/RepliesPerPage + 1 }
+func pageID(threadID string, p int) string { return threadID + ":" + itoa(p) }
+func replyKey(n int) string                { return "r" + itoa(n) }
+func replyTargetID(threadID string, n int) string {
+	return threadID + ":" + itoa(n)
+}
+func replyURL(threadID string, n int) string {
+	return "/threads/" + threadID + "?page=" + itoa(pageOf(n)) + "#r" + itoa(n)
+}
+
+// ReplyInput is a new reply or an edit.
+type ReplyInput struct {
+	Body    string `json:"body"`
+	QuoteID string `json:"quote_id"`
+}
+
+// parseReplyID reads a reply id (its number in the thread).
+func parseReplyID(id string) (int, error) {
+	n, err := strconv.Atoi(id)
+	if err != nil || n < 1 {
+		return 0, problem.NotFound("reply")
+	}
+	return n, nil
+}
+
+// readPage reads one bucket of replies; a missing bucket is empty.
+func (s *Service) readPage(ctx context.Context, threadID string, p int) (*replyPage, error) {
+	var rp replyPage
+	err := s.pages.FindOne(ctx, bson.M{"_id": pageID(threadID, p)}).Decode(&rp)
+	if mongodb.IsNotFound(err) {
+		return &replyPage{ID: pageID(threadID, p), Thread: threadID, Page: p, Replies: map[string]Reply{}}, nil
+	}
+	if err != nil {
+		return nil, mongodb.Classify("read replies of "+threadID, err)
+	}
+	return &rp, nil
+}
+
+func (s *Service) reply(ctx context.Context, threadID string, n int) (*Reply, error) {
+	rp, err := s.readPage(ctx, threadID, pageOf(n))
+	if err != nil {
+		return nil, err
+	}
+	r, ok := rp.Replies[replyKey(n)]
+	if !ok {
+		return nil, problem.NotFound("reply")
+	}
+	return &r, nil
+}
+
+// AddReply posts a reply. Its number comes from one $inc on the thread, so
+// concurrent replies never share a number or a slot; the bucket is written
+// next and the thread's count last, so the count only counts replies that
+// are stored. A crash after the $inc leaves an unused number, nothing else.
+func (s *Service) AddReply(ctx context.Context, u *account.User, threadID string, in ReplyInput) (*Thread, *Reply, error) {
+	t, a, err := s.threadFor(ctx, u, threadID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.postable("thread"); err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case t.Deleted:
+		return nil, nil, problem.Conflict("thread_deleted", "", "thread_deleted")
+	case t.Locked && !a.Moderate:
+		return nil, nil, &problem.Error{Kind: problem.KindLocked, Code: "thread_locked", Message: "thread_locked"}
+	}
+	f := map[string]string{}
+	problem.CheckLength(f, "body", in.Body, 1, 10000)
+	if len(f) > 0 {
+		return nil, nil, problem.Invalid(f)
+	}
+	if err := s.allowPost(ctx, u); err != nil {
+		return nil, nil, err
+	}
+	r := &Reply{Author: personOf(u), Body: in.Body, Reactions: 0, CreatedAt: s.clock()}
+	var quoted *Reply
+	if in.QuoteID != "" {
+		n, err := parseReplyID(in.QuoteID)
+		if err == nil {
+			quoted, err = s.reply(ctx, t.ID, n)
+		}
+		if err != nil || quoted.Deleted {
+			return nil, nil, problem.InvalidField("quote_id", "reply_unknown")
+		}
+		r.Quote = &Quote{N: quoted.N, Handle: quoted.Author.Handle, Excerpt: excerpt(s.md.Text(quoted.Body), excerptRunes)}
+	}
+	ms, err := s.renderReply(ctx, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	var numbered Thread
+	err = s.threads.FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{"$inc": bson.M{"seq": 1}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&numbered)
+	if err != nil {
+		return nil, nil, mongodb.Classify("number reply in "+t.ID, err)
+	}
+	if numbered.Deleted { // deleted meanwhile: the number goes unused
+		return nil, nil, problem.Conflict("thread_deleted", "", "thread_deleted")
+	}
+	r.N = numbered.Seq
+	if err := s.storeReply(ctx, t.ID, r); err != nil {
+		return nil, nil, err
+	}
+	err = s.queue.Write(ctx, ThreadsKind, t.ID, func(ctx context.Context) (search.Document, error) {
+		err := s.threads.FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{
+			"$inc": bson.M{"counts.replies": 1},
+			"$max": bson.M{"last_activity_at": r.CreatedAt},
+			"$set": bson.M{"last_reply_by": u.Handle},
+		}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t)
+		if err != nil {
+			return nil, mongodb.Classify("count reply in "+t.ID, err)
+		}
+		return s.threadDocument(t), nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	s.tellOfReply(ctx, u, t, r, quoted, ms)
+	s.flagIfOffPlatform(ctx, t, r)
+	return t, r, nil
+}
+
+// storeReply puts r in its bucket. Two first replies of a page race to
+// create the bucket; the loser's duplicate key is retried as an update.
+func (s *Service) storeReply(ctx context.Context, threadID string, r *Reply) error {
+	p := pageOf(r.N)
+	var err error
+	for range 3 {
+		_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(threadID, p)}, bson.M{
+			"$set":         bson.M{"replies." + replyKey(r.N): r},
+			"$setOnInsert": bson.M{"thread": threadID, "page": p},
+		}, options.UpdateOne().SetUpsert(true))
+		if !mongodb.IsDuplicate(err) {
+			break
+		}
+	}
+	return mongodb.Classify(fmt.Sprintf("store reply %d of %s", r.N, threadID), err)
+}
+
+// renderReply renders the body with its mentions linked and flags it.
+func (s *Service) renderReply(ctx context.Context, r *Reply) ([]mentioned, error) {
+	ms, err := s.mentions(ctx, r.Body)
+	if err != nil {
+		return nil, err
+	}
+	if r.BodyHTML, err = s.md.HTML(linkMentions(r.Body, ms)); err != nil {
+		return nil, err
+	}
+	r.Mentions = mentionIDs(ms)
+	r.Flags = flagsOf(r.Body)
+	return ms, nil
+}
+
+// tellOfReply notifies the thread's author and the quoted author of a
+// reply; someone also mentioned in it is told once, of the mention.
+func (s *Service) tellOfReply(ctx context.Context, u *account.User, t *Thread, r *Reply, quoted *Reply, ms []mentioned) {
+	s.tellMentioned(ctx, u, t, r, ms)
+	told := mentionIDs(ms)
+	recipients := []string{t.Author.ID}
+	if quoted != nil {
+		recipients = append(recipients, quoted.Author.ID)
+	}
+	for _, id := range recipients {
+		if slices.Contains(told, id) {
+			continue
+		}
+		told = append(told, id)
+		s.notify(ctx, id, "reply:"+replyTargetID(t.ID, r.N)+":"+id, notify.Notification{Type: notify.TypeReply,
+			Actor: actorOf(u), GroupID: t.GroupID, Private: t.GroupVisibility == visibilityPrivate, ThreadID: t.ID,
+			ReplyID: itoa(r.N), Title: t.Title, Excerpt: excerpt(s.md.Text(r.Body), excerptRunes), URL: replyURL(t.ID, r.N)})
+	}
+}
+
+// EditReply changes the body of u's own reply; it shows as edited.
+func (s *Service) EditReply(ctx context.Context, u *account.User, threadID, replyID string, in ReplyInput) (*Reply, error) {
+	t, a, err := s.threadFor(ctx, u, threadID)
+	if err != nil {
+		return nil, err
+	}
+	n, err := parseReplyID(replyID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.reply(ctx, t.ID, n)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case r.Author.ID != u.ID:
+		return nil, problem.Forbidden("not_your_post")
+	case !a.Post:
+		return nil, a.postable("thread")
+	case r.Deleted:
+		return nil, problem.Conflict("reply_deleted", "", "reply_deleted")
+	}
+	f := map[string]string{}
+	problem.CheckLength(f, "body", in.Body, 1, 10000)
+	if len(f) > 0 {
+		return nil, problem.Invalid(f)
+	}
+	r.Body = in.Body
+	wasFlagged := slices.Contains(r.Flags, moderation.FlagOffPlatform)
+	ms, err := s.renderReply(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	r.EditedAt = &now
+	key := "replies." + replyKey(n)
+	// A bare _id filter (the one embedded FerretDB serves by key); a delete
+	// racing this edit still leaves the reply deleted, since only the body
+	// fields are set here.
+	_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, pageOf(n))},
+		bson.M{"$set": bson.M{key + ".body": r.Body, key + ".body_html": r.BodyHTML, key + ".mentions": r.Mentions,
+			key + ".flags": r.Flags, key + ".edited_at": now}})
+	if err != nil {
+		return nil, mongodb.Classify("edit reply", err)
+	}
+	s.tellMentioned(ctx, u, t, r, ms)
+	if !wasFlagged { // an edit must not reopen a flag moderators dismissed
+		s.flagIfOffPlatform(ctx, t, r)
+	}
+	return r, nil
+}
+
+// DeleteReply marks a reply deleted: its author or a moderator may. The
+// slot stays, so page numbers and links do not move.
+func (s *Service) DeleteReply(ctx context.Context, u *account.User, threadID, replyID string) error {
+	t, a, err := s.threadFor(ctx, u, threadID)
+	if err != nil {
+		return err
+	}
+	n, err := parseReplyID(replyID)
+	if err != nil {
+		return err
+	}
+	r, err := s.reply(ctx, t.ID, n)
+	if err != nil {
+		return err
+	}
+	if r.Author.ID != u.ID && !a.Moderate {
+		return problem.Forbidden("not_your_post")
+	}
+	key := "replies." + replyKey(n)
+	if r.Deleted {
+		return nil
+	}
+	_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, pageOf(n))}, bson.M{"$set": bson.M{key + ".deleted": true}})
+	if err != nil {
+		return mongodb.Classify("delete reply", err)
+	}
+	if r.Author.ID != u.ID {
+		s.audit(ctx, u, t.GroupID, "delete", moderation.TargetReply, replyTargetID(t.ID, n), "")
+	}
+	return nil
+}

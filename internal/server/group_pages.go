@@ -1,0 +1,270 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"guildhall/internal/account"
+	"guildhall/internal/community"
+	"guildhall/internal/moderation"
+	"guildhall/internal/problem"
+)
+
+// Helpers the community templates share.
+
+// When shows a time for people: relative while it is recent, then a date.
+func (p *Page) When(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return p.T("time_just_now")
+	case d < time.Hour:
+		return p.T("time_minutes_ago", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return p.T("time_hours_ago", int(d/time.Hour))
+	}
+	local := t.In(time.Local)
+	if p.Lang == "zh-CN" {
+		return local.Format("2006年1月2日")
+	}
+	return local.Format("Jan 2, 2006")
+}
+
+// ISO is a time as a <time datetime> attribute wants it.
+func (p *Page) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// IsMe reports whether userID is the signed-in viewer.
+func (p *Page) IsMe(userID string) bool { return p.User != nil && p.User.ID == userID }
+
+// OffPlatform reports whether a post's flags say it tries to take a deal
+// off the platform.
+func (p *Page) OffPlatform(flags []string) bool {
+	return slices.Contains(flags, moderation.FlagOffPlatform)
+}
+
+// Reasons are the report reasons, in the order the form offers them.
+func (p *Page) Reasons() []string {
+	return []string{moderation.ReasonSpam, moderation.ReasonOffPlatform, moderation.ReasonHarassment,
+		moderation.ReasonCounterfeit, moderation.ReasonProhibited, moderation.ReasonOther}
+}
+
+// Groups.
+
+type groupPage struct {
+	Page
+	*community.GroupView
+	Threads *community.ThreadList
+	Sort    string
+}
+
+// JoinState is what the join button says for this viewer: signin, join,
+// request, pending, leave, banned or owner.
+func (p *groupPage) JoinState() string {
+	m := p.Access.Member
+	switch {
+	case p.User == nil:
+		return "signin"
+	case m == nil:
+		if p.Group.JoinPolicy == "approval" {
+			return "request"
+		}
+		return "join"
+	case m.Role == community.RoleOwner:
+		return "owner"
+	case m.Status == community.StatusPending:
+		return "pending"
+	case m.Status == community.StatusBanned:
+		return "banned"
+	}
+	return "leave"
+}
+
+// groupPage is a group's front: two reads by _id and, when the viewer may
+// read the threads, one search.
+func (s *Server) groupPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	q, err := listQuery(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.community.Group(ctx, currentUser(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	sort := q.Sort
+	if sort == "" {
+		sort = "active"
+	}
+	p := &groupPage{Page: s.page(c, ""), GroupView: v, Sort: sort}
+	p.RawTitle = v.Group.Name
+	if v.Access.Read {
+		if p.Threads, err = s.community.GroupThreads(ctx, v, sort, q.Cursor, q.Limit); err != nil {
+			return err
+		}
+	}
+	return s.render(c, http.StatusOK, "group", p)
+}
+
+func (s *Server) joinSubmit(c echo.Context) error {
+	id := c.Param("id")
+	if _, err := s.community.Join(c.Request().Context(), currentUser(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/groups/"+url.PathEscape(id))
+}
+
+func (s *Server) leaveSubmit(c echo.Context) error {
+	id := c.Param("id")
+	if err := s.community.Leave(c.Request().Context(), currentUser(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/groups/"+url.PathEscape(id))
+}
+
+type groupFormPage struct {
+	fieldsPage
+	GroupID, Name, Description, Rules, Visibility, JoinPolicy string
+	CoverURL, CoverMediaID                                    string
+}
+
+func (s *Server) newGroupFormPage(c echo.Context, title string) *groupFormPage {
+	return &groupFormPage{fieldsPage: fieldsPage{Page: s.page(c, title)}, Visibility: "public", JoinPolicy: "open"}
+}
+
+// newGroupPage is the form for a new group; groups are for makers.
+func (s *Server) newGroupPage(c echo.Context) error {
+	if !currentUser(c).HasRole(account.RoleMaker) {
+		return problem.Forbidden("open_a_studio_first")
+	}
+	return s.render(c, http.StatusOK, "group_form", s.newGroupFormPage(c, "group_new_title"))
+}
+
+func (s *Server) editGroupPage(c echo.Context) error {
+	v, err := s.community.Group(c.Request().Context(), currentUser(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if !v.Access.Own && !v.Access.Admin {
+		return problem.Forbidden("not_group_owner")
+	}
+	g := v.Group
+	p := s.newGroupFormPage(c, "group_edit_title")
+	p.GroupID, p.Name, p.Description, p.Rules, p.Visibility, p.JoinPolicy, p.CoverURL =
+		g.ID, g.Name, g.Description, g.Rules, g.Visibility, g.JoinPolicy, g.CoverURL
+	return s.render(c, http.StatusOK, "group_form", p)
+}
+
+// groupFormSubmit creates (no :id) or changes a group. The cover stays as
+// it is unless a new one is uploaded or "remove" is ticked; an upload that
+// went through on a form that came back with errors is kept in a hidden
+// field, so it need not be chosen again.
+func (s *Server) groupFormSubmit(c echo.Context) error {
+	ctx, u, id := c.Request().Context(), currentUser(c), c.Param("id")
+	title := "group_new_title"
+	if id != "" {
+		title = "group_edit_title"
+	}
+	p := s.newGroupFormPage(c, title)
+	p.GroupID = id
+	p.Name, p.Description, p.Rules = c.FormValue("name"), c.FormValue("description"), c.FormValue("rules")
+	p.Visibility, p.JoinPolicy, p.CoverMediaID = c.FormValue("visibility"), c.FormValue("join_policy"), c.FormValue("cover_media_id")
+	in := community.GroupInput{Name: &p.Name, Description: &p.Description, Rules: &p.Rules,
+		Visibility: &p.Visibility, JoinPolicy: &p.JoinPolicy}
+	ids, err := s.uploadFiles(c, "cover")
+	if err != nil {
+		return s.formFailed(c, err, "group_form", p)
+	}
+	switch {
+	case len(ids) > 0:
+		p.CoverMediaID = ids[0]
+		in.CoverMediaID = &p.CoverMediaID
+	case p.CoverMediaID != "":
+		in.CoverMediaID = &p.CoverMediaID
+	case c.FormValue("remove_cover") == "1":
+		in.CoverMediaID = new(string)
+	}
+	var g *community.Group
+	if id == "" {
+		g, err = s.community.CreateGroup(ctx, u, in)
+	} else {
+		g, err = s.community.UpdateGroup(ctx, u, id, in)
+	}
+	if err != nil {
+		return s.formFailed(c, err, "group_form", p)
+	}
+	return c.Redirect(http.StatusSeeOther, "/groups/"+url.PathEscape(g.ID))
+}
+
+// Members.
+
+type membersPage struct {
+	Page
+	*community.GroupView
+	Members *community.MemberPage
+	Status  string
+}
+
+func (s *Server) membersPage(c echo.Context) error {
+	ctx, u, id := c.Request().Context(), currentUser(c), c.Param("id")
+	q, err := listQuery(c)
+	if err != nil {
+		return err
+	}
+	status := c.QueryParam("status")
+	if status == "" {
+		status = community.StatusActive
+	}
+	v, err := s.community.Group(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	p := &membersPage{Page: s.page(c, "members_title"), GroupView: v, Status: status}
+	if p.Members, err = s.community.Members(ctx, u, id, status, q.Cursor, q.Limit); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "members", p)
+}
+
+// memberSubmit is a moderator's button on the members page.
+func (s *Server) memberSubmit(c echo.Context) error {
+	ctx, u, id, handle := c.Request().Context(), currentUser(c), c.Param("id"), c.Param("handle")
+	var change community.MemberChange
+	set := func(role, status string) {
+		if role != "" {
+			change.Role = &role
+		}
+		if status != "" {
+			change.Status = &status
+		}
+	}
+	var err error
+	switch c.FormValue("action") {
+	case "approve":
+		set("", community.StatusActive)
+	case "ban":
+		set("", community.StatusBanned)
+	case "promote":
+		set(community.RoleModerator, "")
+	case "demote":
+		set(community.RoleMember, "")
+	case "remove": // also declines a request and lifts a ban
+		err = s.community.RemoveMember(ctx, u, id, handle)
+	default:
+		return problem.InvalidField("action", "action_unknown")
+	}
+	if err == nil && (change.Role != nil || change.Status != nil) {
+		_, err = s.community.SetMember(ctx, u, id, handle, change)
+	}
+	if err != nil {
+		return err
+	}
+	to := "/groups/" + url.PathEscape(id) + "/members"
+	if st := c.FormValue("status"); st == community.StatusPending || st == community.StatusBanned {
+		to += "?status=" + st
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
