@@ -68,8 +68,9 @@ func newMonitor(onCommand func(string)) *event.CommandMonitor {
 	}
 }
 
-// ByID reports whether the command touches documents only by _id equality
-// (or $in on _id): the only kind of read a page may send.
+// ByID reports whether the command touches documents only through a filter
+// that is exactly {_id: <value>}: the only kind of read a page may send,
+// and the only one embedded FerretDB answers by key.
 func (c Command) ByID() bool {
 	switch c.Name {
 	case "find", "delete", "count":
@@ -104,6 +105,12 @@ func filterByID(v bson.RawValue) bool {
 	if !ok {
 		return false
 	}
-	_, err := doc.LookupErr("_id")
-	return err == nil
+	// Only a filter that is exactly {_id: <value>} is a lookup by key on
+	// embedded FerretDB: an operator ($in) or a second condition scans.
+	elems, err := doc.Elements()
+	if err != nil || len(elems) != 1 || elems[0].Key() != "_id" {
+		return false
+	}
+	_, isDoc := elems[0].Value().DocumentOK()
+	return !isDoc
 }
