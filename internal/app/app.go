@@ -138,6 +138,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		PostRate:           community.Rate{Limit: cfg.PostPerUser.Limit, Window: cfg.PostPerUser.Window},
 		NewAccountPostRate: community.Rate{Limit: cfg.PostPerNew.Limit, Window: cfg.PostPerNew.Window}})
 	a.Discovery = discovery.New(a.DB.Database, a.Index, a.Community, a.Works, a.Makers)
+	a.Community.OnPublicChange(a.Discovery.Invalidate)
 	a.schemas = slices.Concat([]search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema,
 		curation.SearchSchema, community.ThreadsSchema, community.MembersSchema}, moderation.SearchSchemas)
 	if err := a.ensureSchemas(ctx); err != nil {

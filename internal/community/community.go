@@ -121,7 +121,11 @@ type Group struct {
 	Visibility      string        `bson:"visibility"`
 	JoinPolicy      string        `bson:"join_policy"`
 	Counts          GroupCounts   `bson:"counts"`
-	CreatedAt       time.Time     `bson:"created_at"`
+	// Carried is the name and visibility last copied into all the group's
+	// threads; a change whose carrying failed half-way is carried again on
+	// the next update.
+	Carried   string    `bson:"carried"`
+	CreatedAt time.Time `bson:"created_at"`
 	UpdatedAt       time.Time     `bson:"updated_at"`
 }
 
@@ -179,7 +183,10 @@ type Thread struct {
 	Deleted         bool          `bson:"deleted"`
 	Flags           []string      `bson:"flags"`
 	Mentions        []string      `bson:"mentions"` // user ids
-	Counts          ThreadCounts  `bson:"counts"`
+	// DeletedReplies are the numbers of deleted replies, so that quotes of
+	// them are withheld wherever they appear without reading their pages.
+	DeletedReplies []int        `bson:"deleted_replies,omitempty"`
+	Counts         ThreadCounts `bson:"counts"`
 	// Seq is the last reply number handed out; numbers missing from the
 	// buckets belong to replies whose write crashed half-way.
 	Seq            int        `bson:"seq"`
@@ -299,6 +306,7 @@ type Service struct {
 	opt                                                                       Options
 	log                                                                       *slog.Logger
 	now                                                                       func() time.Time
+	onPublicChange                                                            []func(ctx context.Context) error
 }
 
 // Deps are the features and services community builds on.
@@ -335,3 +343,18 @@ func New(db *mongo.Database, d Deps, o Options) *Service {
 }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// OnPublicChange registers fn to hear that a thread left public view (its
+// group became private, or it was hidden or deleted), so copies of public
+// lists (the discover page) can drop it at once.
+func (s *Service) OnPublicChange(fn func(ctx context.Context) error) {
+	s.onPublicChange = append(s.onPublicChange, fn)
+}
+
+func (s *Service) publicChanged(ctx context.Context) {
+	for _, fn := range s.onPublicChange {
+		if err := fn(ctx); err != nil {
+			s.log.WarnContext(ctx, "refresh public lists", "err", err)
+		}
+	}
+}

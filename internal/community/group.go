@@ -104,6 +104,7 @@ func (s *Service) CreateGroup(ctx context.Context, u *account.User, in GroupInpu
 	if err := s.prepareGroup(ctx, u.ID, g, in); err != nil {
 		return nil, err
 	}
+	g.Carried = g.carriable()
 	owner := &Membership{ID: membershipID(g.ID, u.ID), GroupID: g.ID, User: personOf(u), Role: RoleOwner,
 		Status: StatusActive, CreatedAt: now, UpdatedAt: now}
 	if err := s.writeMembership(ctx, owner, func(ctx context.Context) error {
@@ -123,6 +124,9 @@ func (s *Service) CreateGroup(ctx context.Context, u *account.User, in GroupInpu
 	}
 	return g, nil
 }
+
+// carriable is what threads copy of their group, as one comparable value.
+func (g *Group) carriable() string { return g.Visibility + "\x00" + g.Name }
 
 func groupRef(g *Group) maker.GroupRef {
 	return maker.GroupRef{ID: g.ID, Name: g.Name, Visibility: g.Visibility, URL: "/groups/" + g.ID}
@@ -193,12 +197,19 @@ func (s *Service) UpdateGroup(ctx context.Context, u *account.User, id string, i
 		if err := s.makers.SetGroup(ctx, g.Owner.ID, groupRef(g)); err != nil {
 			return nil, err
 		}
+	}
+	if g.Carried != g.carriable() {
 		if err := s.carryToThreads(ctx, g); err != nil {
 			return nil, err
+		}
+		g.Carried = g.carriable()
+		if _, err := s.groups.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"carried": g.Carried}}); err != nil {
+			return nil, mongodb.Classify("mark group carried "+id, err)
 		}
 	}
 	if g.Visibility != before.Visibility {
 		s.audit(ctx, u, g.ID, "visibility_"+g.Visibility, "group", g.ID, "")
+		s.publicChanged(ctx)
 	}
 	return g, nil
 }

@@ -31,7 +31,12 @@ type ThreadCard struct {
 	// Highlights are matched fields with <mark> around the matches, escaped
 	// by the search adapter (search results only).
 	Highlights map[string]string `json:"highlights,omitempty" bson:"-"`
+	pos        int               // its place in the search's results, for cursors
 }
+
+// Position is the card's place among all the search's results, counting
+// those withheld from this viewer: a list continues after it.
+func (c ThreadCard) Position() int { return c.pos }
 
 // ThreadPage is one page of thread cards.
 type ThreadList struct {
@@ -198,7 +203,14 @@ func (s *Service) listThreads(ctx context.Context, viewer *account.User, q searc
 	if err != nil {
 		return nil, err
 	}
+	pos := make(map[string]int, len(res.Hits))
+	for i, h := range res.Hits {
+		pos[h.ID] = q.Offset + i
+	}
 	l := threadList(hits, q, res.Total)
+	for i := range l.Items {
+		l.Items[i].pos = pos[l.Items[i].ID]
+	}
 	l.NextCursor = search.NextCursor(q.Offset, q.Limit, len(res.Hits), res.Total)
 	return l, nil
 }

@@ -51,7 +51,28 @@ func (s *Service) writeMembership(ctx context.Context, m *Membership, write func
 // listMember keeps the user's list of groups in step with m. Removal must
 // come before the membership changes and addition after it, so a crash in
 // between never leaves someone seeing a private group they were put out of.
+// After an addition the membership is read again: if a ban or a leave
+// landed meanwhile, the list follows what is stored now.
 func (s *Service) listMember(ctx context.Context, m *Membership) error {
+	if err := s.writeListing(ctx, m); err != nil || !m.Active() {
+		return err
+	}
+	now, err := s.membership(ctx, m.GroupID, m.User.ID)
+	if err != nil {
+		return err
+	}
+	if now == nil {
+		gone := *m
+		gone.Status = ""
+		return s.writeListing(ctx, &gone)
+	}
+	if now.Status != m.Status || now.Role != m.Role {
+		return s.writeListing(ctx, now)
+	}
+	return nil
+}
+
+func (s *Service) writeListing(ctx context.Context, m *Membership) error {
 	update := bson.M{}
 	if m.Active() {
 		update["$addToSet"] = bson.M{"active": m.GroupID}
@@ -199,13 +220,13 @@ func (s *Service) Leave(ctx context.Context, u *account.User, groupID string) er
 	case m.Status == StatusBanned:
 		return problem.Forbidden("banned_from_group")
 	}
-	return s.removeMembership(ctx, m)
+	return s.removeMembership(ctx, m, false)
 }
 
 // removeMembership deletes m and moves the counters by the status the
-// deleted document really had. A ban that landed in between is put back:
-// leaving must never lift a ban.
-func (s *Service) removeMembership(ctx context.Context, m *Membership) error {
+// deleted document really had. Unless liftBan (a moderator's choice), a ban
+// that landed in between is put back: leaving must never lift a ban.
+func (s *Service) removeMembership(ctx context.Context, m *Membership, liftBan bool) error {
 	gone := *m
 	gone.Status = ""
 	if err := s.listMember(ctx, &gone); err != nil {
@@ -222,7 +243,7 @@ func (s *Service) removeMembership(ctx context.Context, m *Membership) error {
 			return nil, mongodb.Classify("remove membership "+m.ID, err)
 		}
 		deleted = &d
-		if d.Status == StatusBanned {
+		if d.Status == StatusBanned && !liftBan {
 			if _, err := s.memberships.InsertOne(ctx, d); err != nil && !mongodb.IsDuplicate(err) {
 				return nil, mongodb.Classify("keep ban "+m.ID, err)
 			}
@@ -233,7 +254,7 @@ func (s *Service) removeMembership(ctx context.Context, m *Membership) error {
 	if err != nil || deleted == nil {
 		return err
 	}
-	if deleted.Status == StatusBanned {
+	if deleted.Status == StatusBanned && !liftBan {
 		return problem.Forbidden("banned_from_group")
 	}
 	return s.recount(ctx, m.GroupID, deleted.Status, "")
@@ -373,8 +394,8 @@ func memberAction(before, after *Membership) string {
 	return "demote"
 }
 
-// RemoveMember takes someone out of a group or turns down their request,
-// without banning them.
+// RemoveMember takes someone out of a group, turns down their request or
+// lifts their ban; they may ask to join again.
 func (s *Service) RemoveMember(ctx context.Context, actor *account.User, groupID, handle string) error {
 	a, _, err := s.accessTo(ctx, actor, groupID)
 	if err != nil {
@@ -397,13 +418,14 @@ func (s *Service) RemoveMember(ctx context.Context, actor *account.User, groupID
 	if m.Role == RoleModerator && !a.Own && !a.Admin {
 		return problem.Forbidden("owner_only")
 	}
-	if m.Status == StatusBanned { // lifting a ban is status=active, not removal
-		return problem.Conflict("member_banned", "status", "member_banned")
+	action := "remove"
+	if m.Status == StatusBanned {
+		action = "lift_ban" // they may ask to join again
 	}
-	if err := s.removeMembership(ctx, m); err != nil {
+	if err := s.removeMembership(ctx, m, true); err != nil {
 		return err
 	}
-	s.audit(ctx, actor, groupID, "remove", "user", target.ID, "")
+	s.audit(ctx, actor, groupID, action, "user", target.ID, "")
 	return nil
 }
 

@@ -140,3 +140,11 @@ func (s *Service) CanRead(ctx context.Context, userID string, groupIDs []string)
 	}
 	return out, nil
 }
+
+// privateNow tells from the group itself, not a thread's copy of it (which
+// may lag a change), whether its posts are for members only; when the
+// group cannot be read it errs on the side of private.
+func (s *Service) privateNow(ctx context.Context, groupID string) bool {
+	g, err := s.group(ctx, groupID)
+	return err != nil || g.Private()
+}

@@ -59,7 +59,7 @@ func (s *Service) React(ctx context.Context, u *account.User, threadID, replyID 
 		return err
 	}
 	n := notify.Notification{Type: notify.TypeReaction, Actor: actorOf(u), GroupID: t.GroupID,
-		Private: t.GroupVisibility == visibilityPrivate, ThreadID: t.ID, Title: t.Title, URL: t.Path()}
+		Private: s.privateNow(ctx, t.GroupID), ThreadID: t.ID, Title: t.Title, URL: t.Path()}
 	author, key := t.Author.ID, "reaction:"+t.ID+":"+u.ID
 	if r != nil {
 		author, key = r.Author.ID, "reaction:"+replyTargetID(t.ID, r.N)+":"+u.ID

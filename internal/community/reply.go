@@ -194,7 +194,7 @@ func (s *Service) tellOfReply(ctx context.Context, u *account.User, t *Thread, r
 		}
 		told = append(told, id)
 		s.notify(ctx, id, "reply:"+replyTargetID(t.ID, r.N)+":"+id, notify.Notification{Type: notify.TypeReply,
-			Actor: actorOf(u), GroupID: t.GroupID, Private: t.GroupVisibility == visibilityPrivate, ThreadID: t.ID,
+			Actor: actorOf(u), GroupID: t.GroupID, Private: s.privateNow(ctx, t.GroupID), ThreadID: t.ID,
 			ReplyID: itoa(r.N), Title: t.Title, Excerpt: excerpt(s.md.Text(r.Body), excerptRunes), URL: replyURL(t.ID, r.N)})
 	}
 }
@@ -276,6 +276,9 @@ func (s *Service) DeleteReply(ctx context.Context, u *account.User, threadID, re
 	_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, pageOf(n))}, bson.M{"$set": bson.M{key + ".deleted": true}})
 	if err != nil {
 		return mongodb.Classify("delete reply", err)
+	}
+	if _, err := s.threads.UpdateOne(ctx, bson.M{"_id": t.ID}, bson.M{"$addToSet": bson.M{"deleted_replies": n}}); err != nil {
+		return mongodb.Classify("list deleted reply", err)
 	}
 	if r.Author.ID != u.ID {
 		s.audit(ctx, u, t.GroupID, "delete", moderation.TargetReply, replyTargetID(t.ID, n), "")

@@ -137,6 +137,14 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, groupID str
 	if err := s.count(ctx, g.ID, "threads", 1); err != nil {
 		return nil, err
 	}
+	// A change to the group between our read and the insert would have
+	// been carried to every thread but this one.
+	if now, err := s.group(ctx, g.ID); err == nil && now.carriable() != g.carriable() {
+		if err := s.carryToThread(ctx, now, t.ID); err != nil {
+			return nil, err
+		}
+		t.GroupName, t.GroupVisibility = now.Name, now.Visibility
+	}
 	for _, w := range t.Works {
 		if err := s.works.CountThreads(ctx, w.ID, 1); err != nil {
 			s.log.WarnContext(ctx, "count thread of work", "work", w.ID, "err", err)
@@ -225,18 +233,19 @@ func (s *Service) tellMentioned(ctx context.Context, author *account.User, t *Th
 		replyID = itoa(r.N)
 		key, url, text = "mention:"+replyTargetID(t.ID, r.N), replyURL(t.ID, r.N), s.md.Text(r.Body)
 	}
+	private := len(ms) > 0 && s.privateNow(ctx, t.GroupID)
 	for _, m := range ms {
 		if m.ID == author.ID {
 			continue
 		}
-		if t.GroupVisibility == visibilityPrivate {
+		if private {
 			can, err := s.CanRead(ctx, m.ID, []string{t.GroupID})
 			if err != nil || !can[t.GroupID] {
 				continue
 			}
 		}
 		s.notify(ctx, m.ID, key+":"+m.ID, notify.Notification{Type: notify.TypeMention, Actor: actorOf(author),
-			GroupID: t.GroupID, Private: t.GroupVisibility == visibilityPrivate, ThreadID: t.ID, ReplyID: replyID,
+			GroupID: t.GroupID, Private: private, ThreadID: t.ID, ReplyID: replyID,
 			Title: t.Title, Excerpt: excerpt(text, excerptRunes), URL: url})
 	}
 }
@@ -343,6 +352,9 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 			s.audit(ctx, u, t.GroupID, action, moderation.TargetThread, t.ID, "")
 		}
 	}
+	if in.Hidden != nil && *in.Hidden {
+		s.publicChanged(ctx)
+	}
 	if editing {
 		s.tellMentioned(ctx, u, t, nil, ms)
 		if !wasFlagged { // an edit must not reopen a flag moderators dismissed
@@ -383,6 +395,10 @@ func (s *Service) DeleteThread(ctx context.Context, u *account.User, id string) 
 	if t.Author.ID != u.ID {
 		s.audit(ctx, u, t.GroupID, "delete", moderation.TargetThread, t.ID, "")
 	}
+	if err := s.count(ctx, t.GroupID, "threads", -1); err != nil {
+		return err
+	}
+	s.publicChanged(ctx)
 	for _, w := range t.Works {
 		if err := s.works.CountThreads(ctx, w.ID, -1); err != nil {
 			s.log.WarnContext(ctx, "uncount thread of work", "work", w.ID, "err", err)

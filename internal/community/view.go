@@ -78,6 +78,10 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *account.User, id, page
 	v.Withheld = t.Deleted && !a.Moderate
 	v.Replies = make([]ReplyView, 0, len(rp.Replies))
 	for _, r := range rp.Replies {
+		if r.Quote != nil && !a.Moderate && slices.Contains(t.DeletedReplies, r.Quote.N) {
+			q := *r.Quote // a quote of a deleted reply keeps no text
+			q.Excerpt, r.Quote = "", &q
+		}
 		v.Replies = append(v.Replies, ReplyView{Reply: r, ID: itoa(r.N), Liked: liked[replyKey(r.N)],
 			Muted: slices.Contains(muted, r.Author.ID), Withheld: r.Deleted && !a.Moderate})
 	}

@@ -62,6 +62,14 @@ func (s *Service) Discover(ctx context.Context) (*Discover, error) {
 	return s.Refresh(ctx)
 }
 
+// Invalidate drops the snapshot, so the next request recomputes it: for a
+// change that must not wait for the next refresh (a thread leaving public
+// view).
+func (s *Service) Invalidate(ctx context.Context) error {
+	_, err := s.snapshots.DeleteOne(ctx, bson.M{"_id": "home"})
+	return mongodb.Classify("drop discover snapshot", err)
+}
+
 // Refresh computes the discover page and stores the snapshot.
 func (s *Service) Refresh(ctx context.Context) (*Discover, error) {
 	d := &Discover{ComputedAt: time.Now().UTC().Truncate(time.Millisecond)}

@@ -93,7 +93,13 @@ func (s *Service) Feed(ctx context.Context, u *account.User, cursor string, limi
 	moreWorks := w < len(works.Items) || works.NextCursor != nil
 	moreThreads := t < len(threads.Items) || threads.NextCursor != nil
 	if moreWorks || moreThreads {
-		c := feedCursor{works: at.works + w, threads: at.threads + t}.encode()
+		next := feedCursor{works: at.works + w, threads: at.threads}
+		if t > 0 {
+			// Past the last thread shown, and past any the viewer may not
+			// see that came before it.
+			next.threads = threads.Items[t-1].Position() + 1
+		}
+		c := next.encode()
 		p.NextCursor = &c
 	}
 	return p, nil

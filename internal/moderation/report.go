@@ -124,9 +124,12 @@ func (r *stored) report() *Report {
 }
 
 // receipt is what the reporter gets back: the report's state and their own
-// words, never the other reporters or the moderators' notes.
+// words, never the other reporters, the moderators' notes or the target's
+// preview (the target may have been deleted since; moderators still see
+// its text, the reporter must not).
 func (r *stored) receipt(by actor, reason, note string) *Report {
-	return &Report{ID: r.ID, Status: r.Status, Target: r.Target, Reason: reason, Note: note,
+	t := Target{Type: r.Target.Type, ID: r.Target.ID, URL: r.Target.URL}
+	return &Report{ID: r.ID, Status: r.Status, Target: t, Reason: reason, Note: note,
 		ReporterID: by.ID, ReporterHandle: by.Handle, Reporters: len(r.Reporters), History: []Action{},
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }

@@ -592,3 +592,54 @@ func TestTheUnreadCountStreamsAsNotificationsArrive(t *testing.T) {
 		{"the stream needs a session", "GET", "/api/v1/notifications/stream", nil, 401, nil, nil},
 	})
 }
+
+func TestDeletedAndHiddenPostsLeaveNoTextBehind(t *testing.T) {
+	rig := testrig.MustStart(t)
+	owner := openStudio(t, rig, "tidy_maker")
+	g := createGroup(t, owner, map[string]any{"name": "Tidy"})
+	rude := member(t, rig, "rude_one", g)
+	reader := member(t, rig, "reader_one", g)
+	th := startThread(t, owner, g, "Tidy thread", "Be nice")
+	rude.Do("POST", "/api/v1/threads/"+th+"/replies", map[string]any{"body": "NASTY WORDS"})
+	reader.Do("POST", "/api/v1/threads/"+th+"/replies", map[string]any{"body": "Please stop", "quote_id": "1"})
+	if _, err := rig.App.Discovery.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	run(t, owner, []scenario{
+		{"the owner deletes the rude reply", "DELETE", "/api/v1/threads/" + th + "/replies/1", nil, 204, nil, nil},
+	})
+	for _, c := range []*testrig.Client{reader, rig.Client(t)} {
+		if body := string(c.Do("GET", "/api/v1/threads/"+th+"/replies", nil).Body); strings.Contains(body, "NASTY") {
+			t.Fatalf("the deleted text shows, through the quote or the reply: %s", body)
+		}
+		if body := string(c.Do("GET", "/threads/"+th, nil).Body); strings.Contains(body, "NASTY") {
+			t.Fatal("the thread page shows the deleted text")
+		}
+	}
+	if body := string(owner.Do("GET", "/api/v1/threads/"+th+"/replies", nil).Body); !strings.Contains(body, "NASTY") {
+		t.Fatal("moderators no longer see what was deleted")
+	}
+	r := reader.Do("POST", "/api/v1/reports", map[string]any{"target_type": "reply", "target_id": th + ":1", "reason": "harassment"})
+	if r.Status != 201 || strings.Contains(string(r.Body), "NASTY") {
+		t.Fatalf("the report receipt: %d %s", r.Status, r.Body)
+	}
+	run(t, owner, []scenario{
+		{"the owner hides the thread", "PATCH", "/api/v1/threads/" + th, map[string]any{"hidden": true}, 200, nil, nil},
+		{"bans the rude member", "POST", "/api/v1/groups/" + g + "/members/rude_one", map[string]any{"status": "banned"}, 200, nil, nil},
+		{"deletes the thread", "DELETE", "/api/v1/threads/" + th, nil, 204, nil, nil},
+		{"the group counts no thread", "GET", "/api/v1/groups/" + g, nil, 200, []string{`"threads":0`, `"members":2`}, nil},
+	})
+	if body := string(rig.Client(t).Do("GET", "/api/v1/discover", nil).Body); strings.Contains(body, "Tidy thread") {
+		t.Fatal("the discover page still lists the hidden thread")
+	}
+	run(t, rude, []scenario{
+		{"the banned member cannot rejoin", "POST", "/api/v1/groups/" + g + "/join", nil, 403, nil, nil},
+		{"nor lift the ban by leaving", "DELETE", "/api/v1/groups/" + g + "/membership", nil, 403, nil, nil},
+	})
+	run(t, owner, []scenario{
+		{"the owner lifts the ban", "DELETE", "/api/v1/groups/" + g + "/members/rude_one", nil, 204, nil, nil},
+	})
+	run(t, rude, []scenario{
+		{"and they may join again", "POST", "/api/v1/groups/" + g + "/join", nil, 200, []string{`"status":"active"`}, nil},
+	})
+}
