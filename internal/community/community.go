@@ -126,7 +126,7 @@ type Group struct {
 	// the next update.
 	Carried   string    `bson:"carried"`
 	CreatedAt time.Time `bson:"created_at"`
-	UpdatedAt       time.Time     `bson:"updated_at"`
+	UpdatedAt time.Time `bson:"updated_at"`
 }
 
 // Private reports whether only members may read the group's threads.
