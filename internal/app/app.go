@@ -220,12 +220,18 @@ func (a *App) RunWorkers(ctx context.Context) {
 		interval time.Duration
 		run      func(context.Context) error
 	}{
+		{"index collection keys", 10 * time.Second, func(ctx context.Context) error { _, err := a.DB.IndexKeys(ctx); return err }},
 		{"refresh discover page", time.Minute, func(ctx context.Context) error { _, err := a.Discovery.Refresh(ctx); return err }},
 		{"clean unattached media", time.Hour, func(ctx context.Context) error { _, err := a.Media.Clean(ctx); return err }},
 		{"sweep rate limits", 10 * time.Minute, a.Limiter.Sweep},
 	}
 	wg.Add(2 + len(jobs))
 	go func() { defer wg.Done(); a.Queue.Run(ctx) }()
+	// Collections that exist already get their key index at once, not a
+	// period later (see mongodb.DB.IndexKeys).
+	if _, err := a.DB.IndexKeys(ctx); err != nil {
+		a.Logger.WarnContext(ctx, "index collection keys", "err", err)
+	}
 	for _, j := range jobs {
 		go func() { defer wg.Done(); every(ctx, j.interval, j.name, j.run, a.Logger) }()
 	}

@@ -52,6 +52,11 @@ func Run(ctx context.Context, a *app.App, o Options, progress Progress) error {
 	if err := s.works(ctx, o.Works); err != nil {
 		return err
 	}
+	// Fans look works up by _id: the new collections need their key index
+	// now, not at the worker's next round.
+	if _, err := a.DB.IndexKeys(ctx); err != nil {
+		return err
+	}
 	if err := s.fans(ctx, o.Users); err != nil {
 		return err
 	}

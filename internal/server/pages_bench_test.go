@@ -18,6 +18,9 @@ func benchPage(b *testing.B, path func(id string) string) {
 	maker := openStudioB(b, rig, "prolific")
 	id := createWorkB(b, maker, wallet("published"))
 	seedWorks(b, rig, maker, 4999)
+	if _, err := rig.App.DB.IndexKeys(context.Background()); err != nil {
+		b.Fatal(err)
+	}
 	p := path(id)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -73,6 +76,9 @@ func BenchmarkTheThreadPageOf5000Replies(b *testing.B) {
 		if _, _, err := rig.App.Community.AddReply(ctx, u, th.Thread.ID, community.ReplyInput{Body: fmt.Sprintf("reply %d", i)}); err != nil {
 			b.Fatal(err)
 		}
+	}
+	if _, err := rig.App.DB.IndexKeys(ctx); err != nil {
+		b.Fatal(err)
 	}
 	for _, page := range []string{"1", "last"} {
 		b.Run("page="+page, func(b *testing.B) {

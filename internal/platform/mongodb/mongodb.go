@@ -41,6 +41,7 @@ type DB struct {
 	URI      string // what the driver connected to (may hold a password: never log it)
 
 	stopEmbedded func()
+	sqliteFile   string // embedded: the SQLite file of Database (see keyindex.go)
 }
 
 // Open connects, starting embedded FerretDB first when no URI is given.
@@ -56,6 +57,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if uri == "" {
 		var err error
 		uri, db.stopEmbedded, err = startFerretDB(o.DataDir, o.Logger)
+		db.sqliteFile = filepath.Join(o.DataDir, "ferretdb", o.Database+".sqlite")
 		if err != nil {
 			return nil, err
 		}
