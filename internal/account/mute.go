@@ -40,19 +40,9 @@ func (s *Service) Unmute(ctx context.Context, u *User, handle string) error {
 }
 
 // AddUnread moves userID's count of unread notifications, never below
-// zero. The filters are a bare _id, which embedded FerretDB serves by key
-// (any other condition makes it scan every user); a count driven below
-// zero by a race with ClearUnread is put back to zero by a $max.
+// zero (a race with ClearUnread could otherwise drive it there).
 func (s *Service) AddUnread(ctx context.Context, userID string, delta int) error {
-	var after struct {
-		Unread int `bson:"unread_notifications"`
-	}
-	err := s.users.FindOneAndUpdate(ctx, bson.M{"_id": userID}, bson.M{"$inc": bson.M{"unread_notifications": delta}},
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&after)
-	if err != nil || after.Unread >= 0 {
-		return mongodb.Classify("count unread of "+userID, err)
-	}
-	_, err = s.users.UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$max": bson.M{"unread_notifications": 0}})
+	_, err := mongodb.IncAtLeastZero(ctx, s.users, userID, bson.M{"unread_notifications": delta}, "unread_notifications")
 	return mongodb.Classify("count unread of "+userID, err)
 }
 

@@ -281,14 +281,12 @@ func (s *Service) bump(ctx context.Context, makerID, field string, delta int) er
 		inc["follow_heat"] = ranking.FollowHeat(s.now())
 	}
 	return s.index.Write(ctx, SearchKind, makerID, func(ctx context.Context) (search.Document, error) {
-		filter := bson.M{"_id": makerID}
-		if delta < 0 {
-			filter[field] = bson.M{"$gte": -delta}
-		}
+		raw, err := mongodb.IncAtLeastZero(ctx, s.makers, makerID, inc, field)
 		var st Studio
-		err := s.makers.FindOneAndUpdate(ctx, filter, bson.M{"$inc": inc},
-			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&st)
-		if mongodb.IsNotFound(err) { // already at zero, or gone: nothing to move
+		if err == nil {
+			err = bson.Unmarshal(raw, &st)
+		}
+		if mongodb.IsNotFound(err) { // gone: nothing to move
 			doc, ok, err := s.index.Load(ctx, SearchKind, makerID)
 			if !ok {
 				return nil, err

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"guildhall/internal/account"
 	"guildhall/internal/platform/mongodb"
@@ -224,13 +223,11 @@ func (s *Service) CountThreads(ctx context.Context, id string, delta int) error 
 // index (the hot score ranks by them).
 func (s *Service) bump(ctx context.Context, id, field string, delta int) error {
 	return s.queue.Write(ctx, SearchKind, id, func(ctx context.Context) (search.Document, error) {
-		filter := bson.M{"_id": id}
-		if delta < 0 {
-			filter[field] = bson.M{"$gte": -delta}
-		}
+		raw, err := mongodb.IncAtLeastZero(ctx, s.works, id, bson.M{field: delta}, field)
 		var w Work
-		err := s.works.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{field: delta}},
-			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&w)
+		if err == nil {
+			err = bson.Unmarshal(raw, &w)
+		}
 		if mongodb.IsNotFound(err) {
 			doc, ok, err := s.queue.Load(ctx, SearchKind, id)
 			if !ok {

@@ -47,3 +47,19 @@ func NewID() string {
 	_, _ = rand.Read(b)
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
+
+// IncAtLeastZero applies inc to the document id and returns it as it is
+// afterwards; if counter (a dotted field of inc) went below zero, it is put
+// back to zero. Both filters are a bare _id: a guard such as
+// {counter: {$gte: 1}} would make embedded FerretDB scan the collection.
+func IncAtLeastZero(ctx context.Context, coll *mongo.Collection, id string, inc bson.M, counter string) (bson.Raw, error) {
+	after := options.FindOneAndUpdate().SetReturnDocument(options.After)
+	raw, err := coll.FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$inc": inc}, after).Raw()
+	if err != nil {
+		return nil, err
+	}
+	if n, ok := raw.Lookup(strings.Split(counter, ".")...).AsInt64OK(); ok && n < 0 {
+		return coll.FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$max": bson.M{counter: 0}}, after).Raw()
+	}
+	return raw, nil
+}

@@ -92,3 +92,27 @@ func BenchmarkLookupByIDOfTheLastOf2000Documents(b *testing.B) {
 		}
 	}
 }
+
+func TestACounterNeverGoesBelowZero(t *testing.T) {
+	db := mongodbtest.MustOpen(t)
+	ctx := context.Background()
+	c := db.Database.Collection("counters")
+	if _, err := c.InsertOne(ctx, bson.M{"_id": "w1", "counts": bson.M{"likes": 1}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		delta int
+		want  int64
+	}{{-1, 0}, {-1, 0}, {2, 2}, {-1, 1}} {
+		raw, err := mongodb.IncAtLeastZero(ctx, c, "w1", bson.M{"counts.likes": step.delta}, "counts.likes")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := raw.Lookup("counts", "likes").AsInt64OK(); got != step.want {
+			t.Fatalf("after %+d: %d, want %d", step.delta, got, step.want)
+		}
+	}
+	if _, err := mongodb.IncAtLeastZero(ctx, c, "nope", bson.M{"n": 1}, "n"); !mongodb.IsNotFound(err) {
+		t.Fatalf("a missing document: %v, want not found", err)
+	}
+}
