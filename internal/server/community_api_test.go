@@ -643,3 +643,45 @@ func TestDeletedAndHiddenPostsLeaveNoTextBehind(t *testing.T) {
 		{"and they may join again", "POST", "/api/v1/groups/" + g + "/join", nil, 200, []string{`"status":"active"`}, nil},
 	})
 }
+
+func TestTheFeedMergesWorksAndThreadsNewestFirstAcrossPages(t *testing.T) {
+	rig := testrig.MustStart(t)
+	maker := openStudio(t, rig, "feed_maker")
+	g := createGroup(t, maker, map[string]any{"name": "Feed circle"})
+	fan := rig.Client(t)
+	fan.SignUp("feed_fan")
+	fan.Do("POST", "/api/v1/makers/feed_maker/follow", nil)
+	var want []string
+	for i := range 3 {
+		createWork(t, maker, merge(wallet("published"), "title", fmt.Sprint("work ", i)))
+		startThread(t, maker, g, fmt.Sprint("thread ", i), "news")
+		want = append(want, fmt.Sprint("work ", i), fmt.Sprint("thread ", i))
+	}
+	slices.Reverse(want)
+	var got []string
+	cursor := ""
+	for range 10 {
+		var page struct {
+			Items []struct {
+				Type   string
+				Work   struct{ Title string }
+				Thread struct{ Title string }
+			}
+			NextCursor *string `json:"next_cursor"`
+		}
+		fan.Do("GET", "/api/v1/feed?limit=2&cursor="+cursor, nil).JSON(t, &page)
+		for _, it := range page.Items {
+			got = append(got, it.Work.Title+it.Thread.Title)
+		}
+		if page.NextCursor == nil {
+			break
+		}
+		cursor = *page.NextCursor
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("feed %v, want %v", got, want)
+	}
+	run(t, fan, []scenario{
+		{"a bad cursor is named", "GET", "/api/v1/feed?cursor=nope", nil, 422, []string{`"cursor":`}, nil},
+	})
+}
