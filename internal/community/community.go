@@ -38,21 +38,30 @@ const (
 	ReactionEdgesCollection = "reaction_edges"
 	ThreadsKind             = "threads"
 	MembersKind             = "members"
-	RepliesPerPage          = 50
-	maxGroupsPerMaker       = 20
-	maxMentionsPerPost      = 10
-	maxImagesPerThread      = 4
-	maxWorksPerThread       = 6
-	excerptRunes            = 140
-	visibilityPublic        = "public"
-	visibilityPrivate       = "private"
-	joinOpen                = "open"
-	joinApproval            = "approval"
-	stateVisible            = "visible"
-	stateHidden             = "hidden"
-	stateDeleted            = "deleted"
-	threadReactionTarget    = "t"
-	replyReactionPrefix     = "r"
+)
+
+// RepliesPerPage is the size of a bucket of replies, and of a page.
+const RepliesPerPage = 50
+
+// Limits that keep documents bounded and posts readable.
+const (
+	maxGroupsPerMaker  = 20 // the maker document lists them all
+	maxMentionsPerPost = 10
+	maxImagesPerThread = 4
+	maxWorksPerThread  = 6
+	excerptRunes       = 140
+)
+
+// Values stored in documents and the index.
+const (
+	visibilityPublic     = "public"
+	visibilityPrivate    = "private"
+	joinOpen             = "open"
+	joinApproval         = "approval"
+	stateVisible         = "visible"
+	stateHidden          = "hidden"
+	stateDeleted         = "deleted"
+	threadReactionTarget = "t"
 )
 
 // Membership roles and statuses.
