@@ -176,6 +176,11 @@ func (s *Service) Join(ctx context.Context, u *account.User, groupID string) (*M
 		if m.Status == StatusBanned {
 			return nil, problem.Forbidden("banned_from_group")
 		}
+		// Joining again mends the user's list of groups if a crash after
+		// the membership's insert left it behind (the list is a set).
+		if err := s.listMember(ctx, m); err != nil {
+			return nil, err
+		}
 		return m, nil
 	}
 	now := s.clock()
