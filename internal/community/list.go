@@ -49,7 +49,7 @@ func threadCard(h search.Hit) ThreadCard {
 	d := h.Document
 	str := func(k string) string { v, _ := d[k].(string); return v }
 	num := func(k string) float64 { v, _ := search.Number(d[k]); return v }
-	at := func(k string) time.Time { return time.UnixMilli(int64(num(k) * 1000)).UTC() }
+	at := func(k string) time.Time { return search.Time(num(k)) }
 	locked, _ := d["locked"].(bool)
 	return ThreadCard{ID: h.ID, Title: str("title"), URL: "/threads/" + h.ID, GroupID: str("group_id"),
 		GroupName: str("group_name"), AuthorHandle: str("author_handle"), AuthorName: str("author_name"),

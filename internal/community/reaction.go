@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"guildhall/internal/account"
+	"guildhall/internal/markdown"
 	"guildhall/internal/notify"
 	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/platform/search"
@@ -63,7 +64,7 @@ func (s *Service) React(ctx context.Context, u *account.User, threadID, replyID 
 	author, key := t.Author.ID, "reaction:"+t.ID+":"+u.ID
 	if r != nil {
 		author, key = r.Author.ID, "reaction:"+replyTargetID(t.ID, r.N)+":"+u.ID
-		n.ReplyID, n.URL, n.Excerpt = itoa(r.N), replyURL(t.ID, r.N), excerpt(s.md.Text(r.Body), excerptRunes)
+		n.ReplyID, n.URL, n.Excerpt = itoa(r.N), ReplyURL(t.ID, r.N), markdown.Excerpt(s.md.Text(r.Body), excerptRunes)
 	}
 	s.notify(ctx, author, key, n)
 	return nil
@@ -132,7 +133,7 @@ func (s *Service) reactionTarget(ctx context.Context, u *account.User, threadID,
 // count needs no guard.
 func (s *Service) countReaction(ctx context.Context, t *Thread, r *Reply, delta int) error {
 	if r != nil {
-		_, err := s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, pageOf(r.N))},
+		_, err := s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, PageOf(r.N))},
 			bson.M{"$inc": bson.M{"replies." + replyKey(r.N) + ".reactions": delta}})
 		return mongodb.Classify("count reaction", err)
 	}

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"guildhall/internal/account"
+	"guildhall/internal/markdown"
 	"guildhall/internal/moderation"
 	"guildhall/internal/notify"
 	"guildhall/internal/platform/mongodb"
@@ -20,18 +20,17 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// seconds is a time as fractional Unix seconds, so posts made within one
-// second still sort in order.
-func seconds(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
-
-func pageOf(n int) int                     { return (n-1)/RepliesPerPage + 1 }
+// PageOf is the page (and bucket) that reply n is on.
+func PageOf(n int) int                     { return (n-1)/RepliesPerPage + 1 }
 func pageID(threadID string, p int) string { return threadID + ":" + itoa(p) }
 func replyKey(n int) string                { return "r" + itoa(n) }
 func replyTargetID(threadID string, n int) string {
 	return threadID + ":" + itoa(n)
 }
-func replyURL(threadID string, n int) string {
-	return "/threads/" + threadID + "?page=" + itoa(pageOf(n)) + "#r" + itoa(n)
+
+// ReplyURL is where reply n of a thread is shown: its page, at its anchor.
+func ReplyURL(threadID string, n int) string {
+	return "/threads/" + threadID + "?page=" + itoa(PageOf(n)) + "#r" + itoa(n)
 }
 
 // ReplyInput is a new reply or an edit.
@@ -63,7 +62,7 @@ func (s *Service) readPage(ctx context.Context, threadID string, p int) (*replyP
 }
 
 func (s *Service) reply(ctx context.Context, threadID string, n int) (*Reply, error) {
-	rp, err := s.readPage(ctx, threadID, pageOf(n))
+	rp, err := s.readPage(ctx, threadID, PageOf(n))
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +109,7 @@ func (s *Service) AddReply(ctx context.Context, u *account.User, threadID string
 		if err != nil || quoted.Deleted {
 			return nil, nil, problem.InvalidField("quote_id", "reply_unknown")
 		}
-		r.Quote = &Quote{N: quoted.N, Handle: quoted.Author.Handle, Excerpt: excerpt(s.md.Text(quoted.Body), excerptRunes)}
+		r.Quote = &Quote{N: quoted.N, Handle: quoted.Author.Handle, Excerpt: markdown.Excerpt(s.md.Text(quoted.Body), excerptRunes)}
 	}
 	ms, err := s.renderReply(ctx, r)
 	if err != nil {
@@ -151,7 +150,7 @@ func (s *Service) AddReply(ctx context.Context, u *account.User, threadID string
 // storeReply puts r in its bucket. Two first replies of a page race to
 // create the bucket; the loser's duplicate key is retried as an update.
 func (s *Service) storeReply(ctx context.Context, threadID string, r *Reply) error {
-	p := pageOf(r.N)
+	p := PageOf(r.N)
 	var err error
 	for range 3 {
 		_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(threadID, p)}, bson.M{
@@ -182,7 +181,8 @@ func (s *Service) renderReply(ctx context.Context, r *Reply) ([]mentioned, error
 // tellOfReply notifies the thread's author and the quoted author of a
 // reply; someone also mentioned in it is told once, of the mention.
 func (s *Service) tellOfReply(ctx context.Context, u *account.User, t *Thread, r *Reply, quoted *Reply, ms []mentioned) {
-	s.tellMentioned(ctx, u, t, r, ms)
+	private := s.privateNow(ctx, t.GroupID)
+	s.tellMentioned(ctx, u, t, r, ms, private)
 	told := mentionIDs(ms)
 	recipients := []string{t.Author.ID}
 	if quoted != nil {
@@ -194,8 +194,8 @@ func (s *Service) tellOfReply(ctx context.Context, u *account.User, t *Thread, r
 		}
 		told = append(told, id)
 		s.notify(ctx, id, "reply:"+replyTargetID(t.ID, r.N)+":"+id, notify.Notification{Type: notify.TypeReply,
-			Actor: actorOf(u), GroupID: t.GroupID, Private: s.privateNow(ctx, t.GroupID), ThreadID: t.ID,
-			ReplyID: itoa(r.N), Title: t.Title, Excerpt: excerpt(s.md.Text(r.Body), excerptRunes), URL: replyURL(t.ID, r.N)})
+			Actor: actorOf(u), GroupID: t.GroupID, Private: private, ThreadID: t.ID,
+			ReplyID: itoa(r.N), Title: t.Title, Excerpt: markdown.Excerpt(s.md.Text(r.Body), excerptRunes), URL: ReplyURL(t.ID, r.N)})
 	}
 }
 
@@ -238,13 +238,13 @@ func (s *Service) EditReply(ctx context.Context, u *account.User, threadID, repl
 	// A bare _id filter (the one embedded FerretDB serves by key); a delete
 	// racing this edit still leaves the reply deleted, since only the body
 	// fields are set here.
-	_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, pageOf(n))},
+	_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, PageOf(n))},
 		bson.M{"$set": bson.M{key + ".body": r.Body, key + ".body_html": r.BodyHTML, key + ".mentions": r.Mentions,
 			key + ".flags": r.Flags, key + ".edited_at": now}})
 	if err != nil {
 		return nil, mongodb.Classify("edit reply", err)
 	}
-	s.tellMentioned(ctx, u, t, r, ms)
+	s.tellMentioned(ctx, u, t, r, ms, len(ms) > 0 && s.privateNow(ctx, t.GroupID))
 	if !wasFlagged { // an edit must not reopen a flag moderators dismissed
 		s.flagIfOffPlatform(ctx, t, r)
 	}
@@ -273,7 +273,7 @@ func (s *Service) DeleteReply(ctx context.Context, u *account.User, threadID, re
 	if r.Deleted {
 		return nil
 	}
-	_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, pageOf(n))}, bson.M{"$set": bson.M{key + ".deleted": true}})
+	_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, PageOf(n))}, bson.M{"$set": bson.M{key + ".deleted": true}})
 	if err != nil {
 		return mongodb.Classify("delete reply", err)
 	}

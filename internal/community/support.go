@@ -2,22 +2,12 @@ package community
 
 import (
 	"context"
-	"strings"
 
 	"guildhall/internal/account"
 	"guildhall/internal/notify"
 	"guildhall/internal/platform/search"
 	"guildhall/internal/problem"
 )
-
-// excerpt is text cut to n runes, for previews.
-func excerpt(text string, n int) string {
-	r := []rune(text)
-	if len(r) <= n {
-		return text
-	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
 
 func actorOf(u *account.User) notify.Actor {
 	return notify.Actor{ID: u.ID, Handle: u.Handle, Name: u.DisplayName, AvatarURL: u.AvatarURL}

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"guildhall/internal/account"
+	"guildhall/internal/markdown"
 	"guildhall/internal/moderation"
 	"guildhall/internal/notify"
 	"guildhall/internal/platform/mongodb"
@@ -85,11 +86,11 @@ func (s *Service) threadDocument(t *Thread) search.Document {
 		workIDs = append(workIDs, w.ID)
 	}
 	return search.Document{"id": t.ID, "group_id": t.GroupID, "group_name": t.GroupName, "title": t.Title,
-		"body": excerpt(body, 5000), "excerpt": excerpt(body, excerptRunes),
+		"body": markdown.Excerpt(body, 5000), "excerpt": markdown.Excerpt(body, excerptRunes),
 		"author_id": t.Author.ID, "author_handle": t.Author.Handle, "author_name": t.Author.Name,
 		"audience": []string{audience}, "feed": feed, "state": t.state(), "pinned": pinned, "locked": t.Locked,
 		"replies": t.Counts.Replies, "reactions": t.Counts.Reactions, "work_ids": workIDs,
-		"last_activity_at": seconds(t.LastActivityAt), "created_at": seconds(t.CreatedAt)}
+		"last_activity_at": search.Seconds(t.LastActivityAt), "created_at": search.Seconds(t.CreatedAt)}
 }
 
 // CreateThread starts a thread in a group; members may.
@@ -150,7 +151,8 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, groupID str
 			s.log.WarnContext(ctx, "count thread of work", "work", w.ID, "err", err)
 		}
 	}
-	s.tellMentioned(ctx, u, t, nil, ms)
+	// t's copy of the group was checked against the group just above.
+	s.tellMentioned(ctx, u, t, nil, ms, t.GroupVisibility == visibilityPrivate)
 	s.flagIfOffPlatform(ctx, t, nil)
 	return t, nil
 }
@@ -208,11 +210,11 @@ func flagsOf(text string) []string {
 // the off-platform flag (reply nil: the thread itself).
 func (s *Service) flagIfOffPlatform(ctx context.Context, t *Thread, r *Reply) {
 	target := moderation.Target{Type: moderation.TargetThread, ID: t.ID, GroupID: t.GroupID, AuthorID: t.Author.ID,
-		Preview: excerpt(t.Title+" — "+s.md.Text(t.Body), excerptRunes), URL: t.Path()}
+		Preview: markdown.Excerpt(t.Title+" — "+s.md.Text(t.Body), excerptRunes), URL: t.Path()}
 	flags := t.Flags
 	if r != nil {
 		target = moderation.Target{Type: moderation.TargetReply, ID: replyTargetID(t.ID, r.N), GroupID: t.GroupID,
-			AuthorID: r.Author.ID, Preview: excerpt(s.md.Text(r.Body), excerptRunes), URL: replyURL(t.ID, r.N)}
+			AuthorID: r.Author.ID, Preview: markdown.Excerpt(s.md.Text(r.Body), excerptRunes), URL: ReplyURL(t.ID, r.N)}
 		flags = r.Flags
 	}
 	for _, f := range flags {
@@ -226,14 +228,14 @@ func (s *Service) flagIfOffPlatform(ctx context.Context, t *Thread, r *Reply) {
 
 // tellMentioned notifies each user a post names, once per post even when
 // it is edited, and only those who may read it.
-func (s *Service) tellMentioned(ctx context.Context, author *account.User, t *Thread, r *Reply, ms []mentioned) {
+// private says whether the group is private now (see privateNow).
+func (s *Service) tellMentioned(ctx context.Context, author *account.User, t *Thread, r *Reply, ms []mentioned, private bool) {
 	key, url, text := "mention:"+t.ID, t.Path(), s.md.Text(t.Body)
 	replyID := ""
 	if r != nil {
 		replyID = itoa(r.N)
-		key, url, text = "mention:"+replyTargetID(t.ID, r.N), replyURL(t.ID, r.N), s.md.Text(r.Body)
+		key, url, text = "mention:"+replyTargetID(t.ID, r.N), ReplyURL(t.ID, r.N), s.md.Text(r.Body)
 	}
-	private := len(ms) > 0 && s.privateNow(ctx, t.GroupID)
 	for _, m := range ms {
 		if m.ID == author.ID {
 			continue
@@ -246,7 +248,7 @@ func (s *Service) tellMentioned(ctx context.Context, author *account.User, t *Th
 		}
 		s.notify(ctx, m.ID, key+":"+m.ID, notify.Notification{Type: notify.TypeMention, Actor: actorOf(author),
 			GroupID: t.GroupID, Private: private, ThreadID: t.ID, ReplyID: replyID,
-			Title: t.Title, Excerpt: excerpt(text, excerptRunes), URL: url})
+			Title: t.Title, Excerpt: markdown.Excerpt(text, excerptRunes), URL: url})
 	}
 }
 
@@ -356,7 +358,7 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 		s.publicChanged(ctx)
 	}
 	if editing {
-		s.tellMentioned(ctx, u, t, nil, ms)
+		s.tellMentioned(ctx, u, t, nil, ms, len(ms) > 0 && s.privateNow(ctx, t.GroupID))
 		if !wasFlagged { // an edit must not reopen a flag moderators dismissed
 			s.flagIfOffPlatform(ctx, t, nil)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"guildhall/internal/account"
+	"guildhall/internal/markdown"
 	"guildhall/internal/moderation"
 	"guildhall/internal/problem"
 )
@@ -37,14 +38,13 @@ type ThreadView struct {
 
 // ThreadPage assembles a thread's page (page "" is the first, "last" the
 // last): the thread, the viewer's membership (and the group only when the
-// membership does not decide), one bucket of replies and the viewer's
-// likes, each one read by _id, whatever the number of replies.
+// membership does not decide), the viewer's likes and one bucket of
+// replies, each one read by _id, whatever the number of replies.
 func (s *Service) ThreadPage(ctx context.Context, viewer *account.User, id, page string) (*ThreadView, error) {
-	t, a, err := s.threadFor(ctx, viewer, id)
+	v, liked, err := s.threadView(ctx, viewer, id)
 	if err != nil {
 		return nil, err
 	}
-	v := &ThreadView{Thread: t, Access: a, Pages: t.Pages()}
 	switch page {
 	case "":
 		v.Page = 1
@@ -60,22 +60,15 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *account.User, id, page
 		}
 		v.Page = n
 	}
+	t, a := v.Thread, v.Access
 	rp, err := s.readPage(ctx, t.ID, v.Page)
 	if err != nil {
 		return nil, err
-	}
-	liked := map[string]bool{}
-	if a.Post {
-		if liked, err = s.liked(ctx, t.ID, viewer.ID); err != nil {
-			return nil, err
-		}
 	}
 	var muted []string
 	if viewer != nil {
 		muted = viewer.Muted
 	}
-	v.Liked, v.Muted = liked[threadReactionTarget], slices.Contains(muted, t.Author.ID)
-	v.Withheld = t.Deleted && !a.Moderate
 	v.Replies = make([]ReplyView, 0, len(rp.Replies))
 	for _, r := range rp.Replies {
 		if r.Quote != nil && !a.Moderate && slices.Contains(t.DeletedReplies, r.Quote.N) {
@@ -91,22 +84,28 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *account.User, id, page
 
 // Thread returns a thread as viewer sees it, without its replies.
 func (s *Service) Thread(ctx context.Context, viewer *account.User, id string) (*ThreadView, error) {
+	v, _, err := s.threadView(ctx, viewer, id)
+	return v, err
+}
+
+// threadView reads a thread as viewer sees it, and what viewer liked in it.
+func (s *Service) threadView(ctx context.Context, viewer *account.User, id string) (*ThreadView, map[string]bool, error) {
 	t, a, err := s.threadFor(ctx, viewer, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v := &ThreadView{Thread: t, Access: a, Pages: t.Pages(), Withheld: t.Deleted && !a.Moderate}
 	if viewer != nil {
 		v.Muted = slices.Contains(viewer.Muted, t.Author.ID)
 	}
+	liked := map[string]bool{}
 	if a.Post {
-		liked, err := s.liked(ctx, t.ID, viewer.ID)
-		if err != nil {
-			return nil, err
+		if liked, err = s.liked(ctx, t.ID, viewer.ID); err != nil {
+			return nil, nil, err
 		}
-		v.Liked = liked[threadReactionTarget]
 	}
-	return v, nil
+	v.Liked = liked[threadReactionTarget]
+	return v, liked, nil
 }
 
 // Target describes a thread or a reply ("<thread>:<n>") for a report by
@@ -130,12 +129,12 @@ func (s *Service) Target(ctx context.Context, viewer *account.User, typ, id stri
 	}
 	if n == 0 {
 		return moderation.Target{Type: typ, ID: t.ID, GroupID: t.GroupID, AuthorID: t.Author.ID,
-			Preview: excerpt(t.Title, excerptRunes), URL: t.Path()}, nil
+			Preview: markdown.Excerpt(t.Title, excerptRunes), URL: t.Path()}, nil
 	}
 	r, err := s.reply(ctx, t.ID, n)
 	if err != nil {
 		return moderation.Target{}, err
 	}
 	return moderation.Target{Type: typ, ID: id, GroupID: t.GroupID, AuthorID: r.Author.ID,
-		Preview: excerpt(s.md.Text(r.Body), excerptRunes), URL: replyURL(t.ID, n)}, nil
+		Preview: markdown.Excerpt(s.md.Text(r.Body), excerptRunes), URL: ReplyURL(t.ID, n)}, nil
 }

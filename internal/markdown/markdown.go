@@ -52,3 +52,14 @@ func (r *Renderer) Text(src string) string {
 	}
 	return strings.Join(strings.Fields(html.UnescapeString(r.strip.Sanitize(buf.String()))), " ")
 }
+
+// Excerpt is plain text on one line, cut to at most n characters with an
+// ellipsis, for previews.
+func Excerpt(text string, n int) string {
+	text = strings.Join(strings.Fields(strings.ToValidUTF8(text, "")), " ")
+	r := []rune(text)
+	if len(r) <= n {
+		return text
+	}
+	return strings.TrimRight(string(r[:n-1]), " ") + "…"
+}

@@ -45,9 +45,9 @@ func (r *stored) document() (search.Document, error) {
 		GroupID: r.Target.GroupID, TargetAuthorID: r.Target.AuthorID, TargetPreview: r.Target.Preview,
 		TargetURL: r.Target.URL, Reason: r.Reason, Note: r.Note, ReporterID: r.ReporterID,
 		ReporterHandle: r.ReporterHandle, Reporters: len(r.Reporters), History: make([]indexedAction, 0, len(r.History)),
-		CreatedAt: seconds(r.CreatedAt), UpdatedAt: seconds(r.UpdatedAt)}
+		CreatedAt: search.Seconds(r.CreatedAt), UpdatedAt: search.Seconds(r.UpdatedAt)}
 	for _, a := range r.History {
-		x.History = append(x.History, indexedAction{At: seconds(a.At), ActorID: a.ActorID, ActorHandle: a.ActorHandle,
+		x.History = append(x.History, indexedAction{At: search.Seconds(a.At), ActorID: a.ActorID, ActorHandle: a.ActorHandle,
 			Action: a.Action, Reason: a.Reason, Note: a.Note})
 	}
 	return toDocument(x)
@@ -62,9 +62,9 @@ func reportFrom(d search.Document) (Report, error) {
 	r := Report{ID: x.ID, Status: x.Status, Target: Target{Type: x.TargetType, ID: x.TargetID, GroupID: x.GroupID,
 		AuthorID: x.TargetAuthorID, Preview: x.TargetPreview, URL: x.TargetURL}, Reason: x.Reason, Note: x.Note,
 		ReporterID: x.ReporterID, ReporterHandle: x.ReporterHandle, Reporters: x.Reporters,
-		History: make([]Action, 0, len(x.History)), CreatedAt: fromSeconds(x.CreatedAt), UpdatedAt: fromSeconds(x.UpdatedAt)}
+		History: make([]Action, 0, len(x.History)), CreatedAt: search.Time(x.CreatedAt), UpdatedAt: search.Time(x.UpdatedAt)}
 	for _, a := range x.History {
-		r.History = append(r.History, Action{At: fromSeconds(a.At), ActorID: a.ActorID, ActorHandle: a.ActorHandle,
+		r.History = append(r.History, Action{At: search.Time(a.At), ActorID: a.ActorID, ActorHandle: a.ActorHandle,
 			Action: a.Action, Reason: a.Reason, Note: a.Note})
 	}
 	return r, nil
@@ -94,7 +94,7 @@ type indexedEntry struct {
 
 func (e *Entry) document() (search.Document, error) {
 	return toDocument(indexedEntry{ID: e.ID, GroupID: e.GroupID, ActorID: e.ActorID, ActorHandle: e.ActorHandle,
-		Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, Note: e.Note, At: seconds(e.At)})
+		Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, Note: e.Note, At: search.Seconds(e.At)})
 }
 
 func entryFrom(d search.Document) (Entry, error) {
@@ -103,7 +103,7 @@ func entryFrom(d search.Document) (Entry, error) {
 		return Entry{}, fmt.Errorf("read audit entry %s from search: %w", d.ID(), err)
 	}
 	return Entry{ID: x.ID, GroupID: x.GroupID, ActorID: x.ActorID, ActorHandle: x.ActorHandle, Action: x.Action,
-		TargetType: x.TargetType, TargetID: x.TargetID, Note: x.Note, At: fromSeconds(x.At)}, nil
+		TargetType: x.TargetType, TargetID: x.TargetID, Note: x.Note, At: search.Time(x.At)}, nil
 }
 
 func projectEntry(raw bson.Raw) (search.Document, bool, error) {

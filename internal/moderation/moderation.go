@@ -140,9 +140,3 @@ func New(db *mongo.Database, index search.Index, queue Indexer, targets Targets,
 // clock is the time a write records: UTC, at the millisecond MongoDB keeps,
 // so a conditional update on a time read back matches it exactly.
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
-
-// seconds is a time as the search index sorts it (sub-second, so writes
-// within one second still list in order).
-func seconds(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
-
-func fromSeconds(f float64) time.Time { return time.UnixMilli(int64(f*1000 + 0.5)).UTC() }

@@ -8,13 +8,12 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"guildhall/internal/markdown"
 	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/problem"
 )
@@ -160,7 +159,7 @@ func (s *Service) Notify(ctx context.Context, recipientID, key string, n Notific
 		return err
 	}
 	n.ID, n.Read, n.Hidden = "", false, false
-	n.Excerpt = excerpt(n.Excerpt)
+	n.Excerpt = markdown.Excerpt(n.Excerpt, ExcerptRunes)
 	if n.CreatedAt.IsZero() {
 		n.CreatedAt = at
 	}
@@ -187,16 +186,6 @@ func (s *Service) forgetKey(ctx context.Context, keyID string) {
 	if _, err := s.keys.DeleteOne(ctx, bson.M{"_id": keyID}); err != nil {
 		s.log.WarnContext(ctx, "notify: key of a failed notification not removed", "key", keyID, "err", err)
 	}
-}
-
-// excerpt makes a one-line plain-text preview of at most ExcerptRunes.
-func excerpt(s string) string {
-	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
-	if utf8.RuneCountInString(s) <= ExcerptRunes {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimRight(string(r[:ExcerptRunes-1]), " ") + "…"
 }
 
 // parseID reads a notification id ("<seq>", canonical decimal, from 1).

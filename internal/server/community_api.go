@@ -79,13 +79,10 @@ func threadOut(v *community.ThreadView) threadJSON {
 	out := threadJSON{ID: t.ID, GroupID: t.GroupID, GroupName: t.GroupName, Title: t.Title, Body: t.Body,
 		BodyHTML: string(t.BodyHTML), Author: t.Author, Images: t.Images, Works: t.Works, Pinned: t.Pinned,
 		Locked: t.Locked, Hidden: t.Hidden, Deleted: t.Deleted, Edited: t.EditedAt != nil, EditedAt: t.EditedAt,
-		Flags: t.Flags, Counts: t.Counts, Pages: t.Pages(), Reacted: v.Liked, Muted: v.Muted, URL: t.Path(),
+		Flags: nonNil(t.Flags), Counts: t.Counts, Pages: t.Pages(), Reacted: v.Liked, Muted: v.Muted, URL: t.Path(),
 		LastActivityAt: t.LastActivityAt, CreatedAt: t.CreatedAt}
 	if v.Withheld {
 		out.Title, out.Body, out.BodyHTML, out.Images, out.Works = "", "", "", []community.Image{}, []community.WorkRef{}
-	}
-	if out.Flags == nil {
-		out.Flags = []string{}
 	}
 	return out
 }
@@ -111,14 +108,11 @@ type replyJSON struct {
 func replyOut(threadID string, v community.ReplyView) replyJSON {
 	r := v.Reply
 	out := replyJSON{ID: v.ID, ThreadID: threadID, Author: r.Author, Body: r.Body, BodyHTML: string(r.BodyHTML),
-		Quote: r.Quote, Reactions: r.Reactions, Reacted: v.Liked, Muted: v.Muted, Flags: r.Flags, Deleted: r.Deleted,
+		Quote: r.Quote, Reactions: r.Reactions, Reacted: v.Liked, Muted: v.Muted, Flags: nonNil(r.Flags), Deleted: r.Deleted,
 		Edited: r.EditedAt != nil, EditedAt: r.EditedAt, CreatedAt: r.CreatedAt,
-		URL: "/threads/" + threadID + "?page=" + strconv.Itoa((r.N-1)/community.RepliesPerPage+1) + "#r" + v.ID}
+		URL: community.ReplyURL(threadID, r.N)}
 	if v.Withheld {
 		out.Body, out.BodyHTML = "", ""
-	}
-	if out.Flags == nil {
-		out.Flags = []string{}
 	}
 	return out
 }

@@ -50,9 +50,7 @@ func (s *Server) postFailed(c echo.Context, err error, p *postFormPage) error {
 
 func threadPath(id string) string { return "/threads/" + url.PathEscape(id) }
 
-func replyLink(threadID string, n int) string {
-	return threadPath(threadID) + "?page=" + strconv.Itoa((n-1)/community.RepliesPerPage+1) + "#r" + strconv.Itoa(n)
-}
+func replyLink(threadID string, n int) string { return community.ReplyURL(url.PathEscape(threadID), n) }
 
 // newThreadPage is the new-thread form on a page of its own (the group
 // page carries the same form).
@@ -285,7 +283,7 @@ func (s *Server) editReplyPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.community.ThreadPage(c.Request().Context(), u, id, strconv.Itoa((n-1)/community.RepliesPerPage+1))
+	v, err := s.community.ThreadPage(c.Request().Context(), u, id, strconv.Itoa(community.PageOf(n)))
 	if problem.KindOf(err) == problem.KindNotFound {
 		return problem.NotFound("reply")
 	}

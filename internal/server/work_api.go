@@ -36,18 +36,10 @@ type ratingJSON struct {
 }
 
 func makerOut(st *maker.Studio) makerJSON {
-	groups := st.Groups
-	if groups == nil {
-		groups = []maker.GroupRef{}
-	}
-	crafts := st.Crafts
-	if crafts == nil {
-		crafts = []string{}
-	}
 	return makerJSON{ID: st.ID, Handle: st.Handle, Name: st.Name, Story: st.Story, StoryHTML: string(st.StoryHTML),
-		Location: st.Location, Crafts: crafts, BannerURL: st.BannerURL, AvatarURL: st.AvatarURL,
+		Location: st.Location, Crafts: nonNil(st.Crafts), BannerURL: st.BannerURL, AvatarURL: st.AvatarURL,
 		Policies: st.Policies, Counts: st.Counts, Rating: ratingJSON{Average: st.Rating.Average(), Count: st.Rating.Count},
-		Groups: groups, URL: "/@" + st.Handle, CreatedAt: st.CreatedAt}
+		Groups: nonNil(st.Groups), URL: "/@" + st.Handle, CreatedAt: st.CreatedAt}
 }
 
 type workJSON struct {

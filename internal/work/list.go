@@ -133,7 +133,7 @@ func CardFrom(d search.Document) Card {
 		Image: str("image"), Price: Money{Amount: int64(num("price")), Currency: str("currency")},
 		InStock: boolean("in_stock"), MadeToOrder: boolean("made_to_order"), Status: str("status"),
 		Favorites: int(num("favorites")), MakerHandle: str("maker_handle"), MakerName: str("maker_name"),
-		PublishedAt: time.UnixMilli(int64(num("published_at") * 1000)).UTC()}
+		PublishedAt: search.Time(num("published_at"))}
 }
 
 // MakerView is what the maker page shows.

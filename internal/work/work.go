@@ -147,12 +147,12 @@ func (w *Work) searchDocument(text string) search.Document {
 		"materials": append([]string{}, w.Materials...), "tags": append([]string{}, w.Tags...),
 		"category": w.Category, "price": w.Price.Amount, "currency": w.Price.Currency,
 		"in_stock": w.InStock(), "made_to_order": w.MadeToOrder, "status": w.Status,
-		"favorites": w.Counts.Favorites, "created_at": seconds(w.CreatedAt), "updated_at": seconds(w.UpdatedAt),
+		"favorites": w.Counts.Favorites, "created_at": search.Seconds(w.CreatedAt), "updated_at": search.Seconds(w.UpdatedAt),
 		"published_at": 0.0, "image": "", "image_medium": "",
 	}
 	born := w.CreatedAt
 	if w.PublishedAt != nil {
-		d["published_at"] = seconds(*w.PublishedAt)
+		d["published_at"] = search.Seconds(*w.PublishedAt)
 		born = *w.PublishedAt
 	}
 	d["hot"] = ranking.Hot(ranking.Signals{Favourites: w.Counts.Favorites, Saves: w.Counts.Saves,
@@ -216,13 +216,5 @@ func Slugify(title string) string {
 // Summary is the description as plain text cut to n characters, for link
 // previews and meta descriptions.
 func (s *Service) Summary(w *Work, n int) string {
-	text := []rune(s.md.Text(w.Description))
-	if len(text) <= n {
-		return string(text)
-	}
-	return strings.TrimSpace(string(text[:n-1])) + "…"
+	return markdown.Excerpt(s.md.Text(w.Description), n)
 }
-
-// seconds is a time as fractional Unix seconds, so that works published
-// within one second still sort in order.
-func seconds(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
