@@ -88,13 +88,6 @@ func (u *User) searchDocument() search.Document {
 	}
 }
 
-// Indexer runs a searchable write under a durable index intent.
-type Indexer interface {
-	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind, collection string, project func(raw bson.Raw) (search.Document, bool, error))
-	Load(ctx context.Context, kind, id string) (search.Document, bool, error)
-}
-
 // Images attaches an uploaded image to its uploader's profile and returns
 // the URL of a variant; an id the user did not upload is a field error.
 type Images interface {
@@ -117,6 +110,13 @@ type Rate struct {
 	Window time.Duration
 }
 
+// Deps are the services accounts build on.
+type Deps struct {
+	Images  Images
+	Index   search.Indexer
+	Limiter Limiter
+}
+
 // Options configure the service.
 type Options struct {
 	Argon2        Argon2Params
@@ -129,7 +129,7 @@ type Options struct {
 type Service struct {
 	users, handles, logins, sessions *mongo.Collection
 	images                           Images
-	index                            Indexer
+	index                            search.Indexer
 	limiter                          Limiter
 	opt                              Options
 	now                              func() time.Time
@@ -137,7 +137,7 @@ type Service struct {
 }
 
 // New returns the account service on db.
-func New(db *mongo.Database, images Images, index Indexer, limiter Limiter, o Options) *Service {
+func New(db *mongo.Database, d Deps, o Options) *Service {
 	if o.Argon2 == (Argon2Params{}) {
 		o.Argon2 = DefaultArgon2
 	}
@@ -150,12 +150,12 @@ func New(db *mongo.Database, images Images, index Indexer, limiter Limiter, o Op
 	s := &Service{
 		users: db.Collection(UsersCollection), handles: db.Collection(HandlesCollection),
 		logins: db.Collection(LoginsCollection), sessions: db.Collection(SessionsCollection),
-		images: images, index: index, limiter: limiter, opt: o, now: time.Now,
+		images: d.Images, index: d.Index, limiter: d.Limiter, opt: o, now: time.Now,
 	}
 	// Sign-in for an unknown email verifies against this hash, so the answer
 	// takes as long as for a known one and does not reveal which emails exist.
 	s.dummyHash, _ = hashPassword("not a real password", o.Argon2)
-	index.Register(SearchKind, UsersCollection, projectUser)
+	d.Index.Register(SearchKind, UsersCollection, projectUser)
 	return s
 }
 

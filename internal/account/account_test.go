@@ -29,7 +29,7 @@ func realImages(tb testing.TB, db *mongo.Database) Images {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return media.New(db, store, media.Options{Logger: slog.New(slog.DiscardHandler)})
+	return media.New(db, media.Deps{Store: store}, media.Options{Logger: slog.New(slog.DiscardHandler)})
 }
 
 func mustOpen(t *testing.T) (*Service, search.Index) {
@@ -44,7 +44,7 @@ func mustOpen(t *testing.T) (*Service, search.Index) {
 		t.Fatal(err)
 	}
 	q := indexqueue.New(db.Database, ix, indexqueue.Options{})
-	return New(db.Database, realImages(t, db.Database), q, ratelimit.New(db.Database, false), Options{Argon2: cheap, Logger: slog.New(slog.DiscardHandler)}), ix
+	return New(db.Database, Deps{Images: realImages(t, db.Database), Index: q, Limiter: ratelimit.New(db.Database, false)}, Options{Argon2: cheap, Logger: slog.New(slog.DiscardHandler)}), ix
 }
 
 func signUp(handle string) SignUp {
@@ -173,7 +173,7 @@ func TestADatabaseThatIsDownMakesWritesUnavailable(t *testing.T) {
 	ix, _ := blevesearch.Open(t.TempDir())
 	defer ix.Close()
 	q := indexqueue.New(db.Database, ix, indexqueue.Options{})
-	s := New(db.Database, realImages(t, db.Database), q, ratelimit.New(db.Database, false), Options{Argon2: cheap, Logger: slog.New(slog.DiscardHandler)})
+	s := New(db.Database, Deps{Images: realImages(t, db.Database), Index: q, Limiter: ratelimit.New(db.Database, false)}, Options{Argon2: cheap, Logger: slog.New(slog.DiscardHandler)})
 	if err := db.Client.Disconnect(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func BenchmarkSignInWithTheProductionArgon2Parameters(b *testing.B) {
 	defer ix.Close()
 	_ = ix.EnsureSchema(context.Background(), SearchSchema)
 	q := indexqueue.New(db.Database, ix, indexqueue.Options{})
-	s := New(db.Database, realImages(b, db.Database), q, ratelimit.New(db.Database, false), Options{Argon2: DefaultArgon2})
+	s := New(db.Database, Deps{Images: realImages(b, db.Database), Index: q, Limiter: ratelimit.New(db.Database, false)}, Options{Argon2: DefaultArgon2})
 	ctx := context.Background()
 	if _, _, err := s.SignUp(ctx, signUp("bencher"), "ip"); err != nil {
 		b.Fatal(err)

@@ -111,11 +111,11 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	// the app proxies images from S3.
 	_, onS3 := a.Blob.(*s3blob.Store)
 	redirect := onS3 && cfg.S3PublicEndpoint != ""
-	a.Media = media.New(a.DB.Database, a.Blob, media.Options{
+	a.Media = media.New(a.DB.Database, media.Deps{Store: a.Blob}, media.Options{
 		Limits:   imaging.Limits{MaxBytes: cfg.MediaMaxBytes, MaxPixels: cfg.MediaMaxPixels},
 		Redirect: redirect, Logger: logger,
 	})
-	a.Accounts = account.New(a.DB.Database, a.Media, a.Queue, a.Limiter, account.Options{
+	a.Accounts = account.New(a.DB.Database, account.Deps{Images: a.Media, Index: a.Queue, Limiter: a.Limiter}, account.Options{
 		Argon2: o.Argon2, Logger: logger,
 		Limits: account.Limits{
 			SignInPerIP:      account.Rate(cfg.SignInPerIP),
@@ -127,18 +127,22 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	// Notifications and moderation ask community who may read what, and
 	// community notifies and reports: the late-bound adapters break the
 	// cycle at construction only.
-	a.Notify = notify.New(a.DB.Database, a.Accounts, groupAccess{a}, logger)
-	a.Makers = maker.New(a.DB.Database, a.Accounts, a.Media, a.Queue, a.Notify, md, logger)
-	a.Works = work.New(a.DB.Database, a.Makers, a.Media, a.Index, a.Queue, md, logger)
-	a.Curation = curation.New(a.DB.Database, a.Works, a.Media, a.Index, a.Queue, logger)
-	a.Moderation = moderation.New(a.DB.Database, a.Index, a.Queue, reportTargets{a}, groupModerators{a}, logger)
+	a.Notify = notify.New(a.DB.Database, notify.Deps{Counter: a.Accounts, Access: groupAccess{a}}, notify.Options{Logger: logger})
+	a.Makers = maker.New(a.DB.Database, maker.Deps{Accounts: a.Accounts, Media: a.Media, Queue: a.Queue,
+		Notifier: a.Notify, Markdown: md}, maker.Options{Logger: logger})
+	a.Works = work.New(a.DB.Database, work.Deps{Makers: a.Makers, Media: a.Media, Index: a.Index, Queue: a.Queue,
+		Markdown: md}, work.Options{Logger: logger})
+	a.Curation = curation.New(a.DB.Database, curation.Deps{Works: a.Works, Media: a.Media, Index: a.Index, Queue: a.Queue},
+		curation.Options{Logger: logger})
+	a.Moderation = moderation.New(a.DB.Database, moderation.Deps{Index: a.Index, Queue: a.Queue, Targets: reportTargets{a},
+		Moderators: groupModerators{a}}, moderation.Options{Logger: logger})
 	a.Community = community.New(a.DB.Database, community.Deps{Accounts: a.Accounts, Makers: a.Makers, Works: a.Works,
 		Media: a.Media, Index: a.Index, Queue: a.Queue, Notifier: a.Notify, Moderation: a.Moderation,
 		Limiter: a.Limiter, Markdown: md}, community.Options{Logger: logger,
 		PostRate:           community.Rate{Limit: cfg.PostPerUser.Limit, Window: cfg.PostPerUser.Window},
 		NewAccountPostRate: community.Rate{Limit: cfg.PostPerNew.Limit, Window: cfg.PostPerNew.Window}})
-	a.Discovery = discovery.New(a.DB.Database, a.Index, a.Community, a.Works, a.Makers)
-	a.Community.OnPublicChange(a.Discovery.Invalidate)
+	a.Discovery = discovery.New(a.DB.Database, discovery.Deps{Index: a.Index, Threads: a.Community, Works: a.Works, Makers: a.Makers})
+	a.subscribe()
 	a.schemas = slices.Concat([]search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema,
 		curation.SearchSchema, community.ThreadsSchema, community.MembersSchema}, moderation.SearchSchemas)
 	if err := a.ensureSchemas(ctx); err != nil {
@@ -171,6 +175,14 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		return nil, err
 	}
 	return a, nil
+}
+
+// subscribe wires every feature's interest in another's changes, here and
+// nowhere else: collections keep the faces of the works they hold, and the
+// discover page drops a thread that left public view at once.
+func (a *App) subscribe() {
+	a.Works.OnChange(a.Curation.RefreshWork)
+	a.Community.OnPublicChange(a.Discovery.Invalidate)
 }
 
 func openIndex(cfg config.Config) (search.Index, error) {

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"guildhall/internal/account"
@@ -262,13 +261,6 @@ type replyPage struct {
 	Replies map[string]Reply `bson:"replies"`
 }
 
-// Indexer runs a searchable write under a durable index intent.
-type Indexer interface {
-	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind, collection string, project func(raw bson.Raw) (search.Document, bool, error))
-	Enqueue(ctx context.Context, kind, id string) error
-}
-
 // Notifier delivers notifications; key makes each one idempotent.
 type Notifier interface {
 	Notify(ctx context.Context, recipientID, key string, n notify.Notification) error
@@ -307,7 +299,7 @@ type Service struct {
 	works                                                                     *work.Service
 	media                                                                     *media.Service
 	index                                                                     search.Index
-	queue                                                                     Indexer
+	queue                                                                     search.Indexer
 	notifier                                                                  Notifier
 	moderation                                                                Moderation
 	limiter                                                                   Limiter
@@ -325,7 +317,7 @@ type Deps struct {
 	Works      *work.Service
 	Media      *media.Service
 	Index      search.Index
-	Queue      Indexer
+	Queue      search.Indexer
 	Notifier   Notifier
 	Moderation Moderation
 	Limiter    Limiter

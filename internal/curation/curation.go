@@ -5,11 +5,9 @@
 package curation
 
 import (
-	"context"
 	"log/slog"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"guildhall/internal/account"
@@ -99,11 +97,17 @@ func (c *Collection) searchDocument() search.Document {
 	return d
 }
 
-// Indexer runs a searchable write under a durable index intent.
-type Indexer interface {
-	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind, collection string, project func(raw bson.Raw) (search.Document, bool, error))
-	Load(ctx context.Context, kind, id string) (search.Document, bool, error)
+// Deps are what collections build on.
+type Deps struct {
+	Works *work.Service
+	Media *media.Service
+	Index search.Index
+	Queue search.Indexer
+}
+
+// Options configure the service.
+type Options struct {
+	Logger *slog.Logger
 }
 
 // Service implements collections.
@@ -112,18 +116,21 @@ type Service struct {
 	works                           *work.Service
 	media                           *media.Service
 	index                           search.Index
-	queue                           Indexer
+	queue                           search.Indexer
 	log                             *slog.Logger
 	now                             func() time.Time
 }
 
-// New returns the curation service and subscribes it to work changes.
-func New(db *mongo.Database, works *work.Service, media *media.Service, index search.Index, queue Indexer, log *slog.Logger) *Service {
+// New returns the curation service. The app subscribes RefreshWork to
+// work changes.
+func New(db *mongo.Database, d Deps, o Options) *Service {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
 	s := &Service{collections: db.Collection(CollectionsCollection), byWork: db.Collection(WorkCollectionsCollection),
 		ownerLists: db.Collection(OwnerListsCollection),
-		works:      works, media: media, index: index, queue: queue, log: log, now: time.Now}
-	queue.Register(SearchKind, CollectionsCollection, projectCollection)
-	works.OnChange(s.refreshWork)
+		works:      d.Works, media: d.Media, index: d.Index, queue: d.Queue, log: o.Logger, now: time.Now}
+	d.Queue.Register(SearchKind, CollectionsCollection, projectCollection)
 	return s
 }
 

@@ -353,9 +353,9 @@ func itemOf(w *work.Work, note string, at time.Time) Item {
 	return it
 }
 
-// refreshWork keeps every collection holding w showing its current face;
+// RefreshWork keeps every collection holding w showing its current face;
 // a work that is gone (deleted, unpublished) drops out of them.
-func (s *Service) refreshWork(ctx context.Context, w *work.Work, gone bool) error {
+func (s *Service) RefreshWork(ctx context.Context, w *work.Work, gone bool) error {
 	var link struct {
 		Collections []string `bson:"collections"`
 	}

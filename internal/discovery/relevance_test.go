@@ -412,7 +412,7 @@ func newService(t *testing.T, ix search.Index) *discovery.Service {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Disconnect(context.Background()) })
-	return discovery.New(client.Database("relevance"), ix, nil, nil, nil) // search of works and makers needs no more
+	return discovery.New(client.Database("relevance"), discovery.Deps{Index: ix}) // search of works and makers needs no more
 }
 
 // seed declares the real works schema and indexes the corpus.

@@ -35,9 +35,17 @@ type Service struct {
 	makers    *maker.Service
 }
 
+// Deps are what discovery builds on.
+type Deps struct {
+	Index   search.Index
+	Threads Threads
+	Works   *work.Service
+	Makers  *maker.Service
+}
+
 // New returns the discovery service.
-func New(db *mongo.Database, index search.Index, threads Threads, works *work.Service, makers *maker.Service) *Service {
-	return &Service{index: index, snapshots: db.Collection(SnapshotsCollection), threads: threads, works: works, makers: makers}
+func New(db *mongo.Database, d Deps) *Service {
+	return &Service{index: d.Index, snapshots: db.Collection(SnapshotsCollection), threads: d.Threads, works: d.Works, makers: d.Makers}
 }
 
 // Params is a search as a person or a client asks for it. Prices are in

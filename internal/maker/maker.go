@@ -111,16 +111,23 @@ func (s *Studio) searchDocument(text string) search.Document {
 	}
 }
 
-// Indexer runs a searchable write under a durable index intent.
-type Indexer interface {
-	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind, collection string, project func(raw bson.Raw) (search.Document, bool, error))
-	Load(ctx context.Context, kind, id string) (search.Document, bool, error)
-}
-
 // Notifier delivers notifications; key makes each one idempotent.
 type Notifier interface {
 	Notify(ctx context.Context, recipientID, key string, n notify.Notification) error
+}
+
+// Deps are what studios build on.
+type Deps struct {
+	Accounts *account.Service
+	Media    *media.Service
+	Queue    search.Indexer
+	Notifier Notifier
+	Markdown *markdown.Renderer
+}
+
+// Options configure the service.
+type Options struct {
+	Logger *slog.Logger
 }
 
 // Service implements studios and follows.
@@ -129,17 +136,20 @@ type Service struct {
 	makers, follows, following *mongo.Collection
 	accounts                   *account.Service
 	media                      *media.Service
-	index                      Indexer
+	index                      search.Indexer
 	md                         *markdown.Renderer
 	log                        *slog.Logger
 	now                        func() time.Time
 }
 
 // New returns the maker service.
-func New(db *mongo.Database, accounts *account.Service, media *media.Service, index Indexer, notifier Notifier, md *markdown.Renderer, log *slog.Logger) *Service {
-	s := &Service{notifier: notifier, makers: db.Collection(Collection), follows: db.Collection(FollowsCollection), following: db.Collection(FollowingCollection),
-		accounts: accounts, media: media, index: index, md: md, log: log, now: time.Now}
-	index.Register(SearchKind, Collection, s.projectStudio)
+func New(db *mongo.Database, d Deps, o Options) *Service {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	s := &Service{notifier: d.Notifier, makers: db.Collection(Collection), follows: db.Collection(FollowsCollection), following: db.Collection(FollowingCollection),
+		accounts: d.Accounts, media: d.Media, index: d.Queue, md: d.Markdown, log: o.Logger, now: time.Now}
+	d.Queue.Register(SearchKind, Collection, s.projectStudio)
 	return s
 }
 

@@ -56,6 +56,11 @@ type Media struct {
 // URL returns the URL of a variant ("thumb", "medium", "large").
 func (m *Media) URL(variant string) string { return m.Variants[variant].URL }
 
+// Deps are what media builds on.
+type Deps struct {
+	Store blob.Store
+}
+
 // Options configure the service.
 type Options struct {
 	Limits   imaging.Limits
@@ -79,7 +84,7 @@ type Service struct {
 }
 
 // New returns the media service.
-func New(db *mongo.Database, store blob.Store, o Options) *Service {
+func New(db *mongo.Database, d Deps, o Options) *Service {
 	if o.Limits == (imaging.Limits{}) {
 		o.Limits = imaging.DefaultLimits
 	}
@@ -92,7 +97,7 @@ func New(db *mongo.Database, store blob.Store, o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Service{media: db.Collection(Collection), pending: db.Collection(PendingCollection), store: store, opt: o, now: time.Now,
+	return &Service{media: db.Collection(Collection), pending: db.Collection(PendingCollection), store: d.Store, opt: o, now: time.Now,
 		slots: make(chan struct{}, max(1, runtime.NumCPU()))}
 }
 

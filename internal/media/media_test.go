@@ -23,7 +23,7 @@ func mustOpen(t *testing.T) (*Service, blob.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(mongodbtest.MustOpen(t).Database, store, Options{Logger: slog.New(slog.DiscardHandler)}), store
+	return New(mongodbtest.MustOpen(t).Database, Deps{Store: store}, Options{Logger: slog.New(slog.DiscardHandler)}), store
 }
 
 func pngBytes(t *testing.T, c color.Color) []byte {

@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"guildhall/internal/account"
@@ -108,17 +107,24 @@ type Moderators interface {
 	Moderates(ctx context.Context, userID string) ([]string, error)
 }
 
-// Indexer runs a searchable write under a durable index intent.
-type Indexer interface {
-	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind, collection string, project func(raw bson.Raw) (search.Document, bool, error))
+// Deps are what moderation builds on.
+type Deps struct {
+	Index      search.Index
+	Queue      search.Indexer
+	Targets    Targets
+	Moderators Moderators
+}
+
+// Options configure the service.
+type Options struct {
+	Logger *slog.Logger
 }
 
 // Service implements reports, the queue and the audit trail.
 type Service struct {
 	reports, audit *mongo.Collection
 	index          search.Index
-	queue          Indexer
+	queue          search.Indexer
 	targets        Targets
 	mods           Moderators
 	log            *slog.Logger
@@ -126,14 +132,14 @@ type Service struct {
 }
 
 // New returns the moderation service and registers its search kinds.
-func New(db *mongo.Database, index search.Index, queue Indexer, targets Targets, mods Moderators, log *slog.Logger) *Service {
-	if log == nil {
-		log = slog.Default()
+func New(db *mongo.Database, d Deps, o Options) *Service {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
 	}
 	s := &Service{reports: db.Collection(ReportsCollection), audit: db.Collection(AuditCollection),
-		index: index, queue: queue, targets: targets, mods: mods, log: log, now: time.Now}
-	queue.Register(ReportsKind, ReportsCollection, projectReport)
-	queue.Register(AuditKind, AuditCollection, projectEntry)
+		index: d.Index, queue: d.Queue, targets: d.Targets, mods: d.Moderators, log: o.Logger, now: time.Now}
+	d.Queue.Register(ReportsKind, ReportsCollection, projectReport)
+	d.Queue.Register(AuditKind, AuditCollection, projectEntry)
 	return s
 }
 

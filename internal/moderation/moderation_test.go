@@ -122,7 +122,7 @@ func newFixture(t *testing.T) *fixture {
 	q := indexqueue.New(db.Database, ix, indexqueue.Options{PushTimeout: 5 * time.Second, Logger: log})
 	targets := &fakeTargets{things: map[string]moderation.Target{}, members: map[string][]string{secret: {"insider", "mod-secret"}}}
 	mods := fakeModerators{"mod1": {g1}, "mod2": {g2}, "mod-secret": {secret}}
-	return &fixture{s: moderation.New(db.Database, ix, q, targets, mods, log), queue: q, index: ix, db: db.Database,
+	return &fixture{s: moderation.New(db.Database, moderation.Deps{Index: ix, Queue: q, Targets: targets, Moderators: mods}, moderation.Options{Logger: log}), queue: q, index: ix, db: db.Database,
 		targets: targets, mods: mods}
 }
 

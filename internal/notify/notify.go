@@ -89,14 +89,25 @@ type Service struct {
 	now                    func() time.Time
 }
 
+// Deps are what notifications build on.
+type Deps struct {
+	Counter Counter
+	Access  Access
+}
+
+// Options configure the service.
+type Options struct {
+	Logger *slog.Logger
+}
+
 // New returns the notification service.
-func New(db *mongo.Database, counter Counter, access Access, log *slog.Logger) *Service {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+func New(db *mongo.Database, d Deps, o Options) *Service {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{inboxes: db.Collection(InboxesCollection), buckets: db.Collection(Collection),
-		keys: db.Collection(KeysCollection), counter: counter, access: access,
-		broker: broker{subs: map[string]map[*subscriber]struct{}{}}, log: log, now: time.Now}
+		keys: db.Collection(KeysCollection), counter: d.Counter, access: d.Access,
+		broker: broker{subs: map[string]map[*subscriber]struct{}{}}, log: o.Logger, now: time.Now}
 }
 
 // Notify delivers n to recipientID. key makes it idempotent: a second

@@ -73,7 +73,7 @@ func newRig(t *testing.T) *rig {
 func newRigOn(db *mongo.Database, access notify.Access) *rig {
 	r := &rig{counter: &fakeCounter{unread: map[string]int{}}, db: db}
 	r.access, _ = access.(*fakeAccess)
-	r.svc = notify.New(db, r.counter, access, slog.New(slog.DiscardHandler))
+	r.svc = notify.New(db, notify.Deps{Counter: r.counter, Access: access}, notify.Options{Logger: slog.New(slog.DiscardHandler)})
 	return r
 }
 

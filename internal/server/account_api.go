@@ -125,3 +125,17 @@ func (s *Server) apiChangeRoles(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]userJSON{"user": publicUser(u)})
 }
+
+func (s *Server) apiMute(c echo.Context) error {
+	ctx, u, handle := c.Request().Context(), currentUser(c), c.Param("handle")
+	var err error
+	if c.Request().Method == http.MethodDelete {
+		err = s.accounts.Unmute(ctx, u, handle)
+	} else {
+		err = s.accounts.Mute(ctx, u, handle)
+	}
+	if err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

@@ -2,29 +2,14 @@ package server
 
 import (
 	"net/http"
-	"strings"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
 	"guildhall/internal/account"
-	"guildhall/internal/discovery"
 	"guildhall/internal/i18n"
 	"guildhall/internal/problem"
 )
-
-type homePage struct {
-	Page
-	Discover *discovery.Discover
-}
-
-// homePage is the discover page: one read of its snapshot.
-func (s *Server) homePage(c echo.Context) error {
-	d, err := s.discovery.Discover(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "home", &homePage{Page: s.page(c, ""), Discover: d})
-}
 
 type signUpPage struct {
 	fieldsPage
@@ -124,37 +109,18 @@ func (s *Server) languageSubmit(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next")))
 }
 
-// formPage is a page whose form can show field errors in place.
-type formPage interface{ form() *fieldsPage }
-
-func (p *fieldsPage) form() *fieldsPage { return p }
-
-// formFailed shows field errors, a taken value or a rate limit on the form
-// itself; anything else goes to the error handler.
-func (s *Server) formFailed(c echo.Context, err error, name string, page formPage) error {
-	p, ok := problem.As(err)
-	if !ok {
+// muteSubmit mutes (on=0: unmutes) a user and goes back to where it was
+// asked from.
+func (s *Server) muteSubmit(c echo.Context) error {
+	ctx, u, handle := c.Request().Context(), currentUser(c), c.Param("handle")
+	var err error
+	if c.FormValue("on") == "0" {
+		err = s.accounts.Unmute(ctx, u, handle)
+	} else {
+		err = s.accounts.Mute(ctx, u, handle)
+	}
+	if err != nil {
 		return err
 	}
-	status := statusOf[p.Kind]
-	switch p.Kind {
-	case problem.KindInvalid, problem.KindConflict:
-		page.form().Errors = p.Fields
-	case problem.KindUnauthorized:
-		page.form().FormError = p.Message
-	case problem.KindTooMany:
-		c.Response().Header().Set("Retry-After", retryAfterSeconds(p.RetryAfter))
-		page.form().FormError = "rate_limited"
-	default:
-		return err
-	}
-	return s.render(c, status, name, page)
-}
-
-// safeNext keeps redirects after sign-in on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
+	return c.Redirect(http.StatusSeeOther, back(c, "/@"+url.PathEscape(handle)))
 }

@@ -5,13 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"guildhall/internal/problem"
+	"guildhall/internal/work"
 )
 
 // decodeJSON reads the request body into v strictly: JSON only, no unknown
@@ -72,4 +77,110 @@ func jsonType(goType string) string {
 		return "an array"
 	}
 	return "an object"
+}
+
+// safeNext keeps redirects after sign-in on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func limitParam(c echo.Context) (int, error) {
+	q, err := listQuery(c)
+	return q.Limit, err
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// withQuery adds key=value to a site path, before its #anchor.
+func withQuery(path, key, value string) string {
+	path, anchor, hasAnchor := strings.Cut(path, "#")
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	path += sep + url.QueryEscape(key) + "=" + url.QueryEscape(value)
+	if hasAnchor {
+		path += "#" + anchor
+	}
+	return path
+}
+
+// back is where a form asked to return to, on this site, or fallback.
+func back(c echo.Context, fallback string) string {
+	if next := c.FormValue("next"); next != "" {
+		return safeNext(next)
+	}
+	return fallback
+}
+
+func listQuery(c echo.Context) (work.ListQuery, error) {
+	q := work.ListQuery{Sort: c.QueryParam("sort"), Cursor: c.QueryParam("cursor")}
+	if l := c.QueryParam("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil {
+			return q, problem.InvalidField("limit", "out_of_range")
+		}
+		q.Limit = n
+	}
+	return q, nil
+}
+
+// parseMoney reads "129", "129.5" or "129.50" as minor units.
+func parseMoney(v string) (int64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimLeft(v, "¥$€ ")), 64)
+	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) || f > 1e10 {
+		return 0, false
+	}
+	return int64(math.Round(f * 100)), true
+}
+
+// uploadFiles sends the files of a multipart field through the media
+// pipeline and returns their ids, in the order the browser sent them.
+func (s *Server) uploadFiles(c echo.Context, field string) ([]string, error) {
+	form, err := c.MultipartForm()
+	if err != nil {
+		if errors.Is(err, http.ErrNotMultipart) {
+			return nil, nil
+		}
+		return nil, problem.Malformed("The form could not be read.", field)
+	}
+	var ids []string
+	for _, fh := range form.File[field] {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue
+		}
+		id, err := s.uploadOne(c, fh)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func (s *Server) uploadOne(c echo.Context, fh *multipart.FileHeader) (string, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return "", problem.Malformed("The upload could not be read.", "file")
+	}
+	defer f.Close()
+	m, err := s.media.Upload(c.Request().Context(), currentUser(c).ID, f)
+	if err != nil {
+		return "", err
+	}
+	return m.ID, nil
+}
+
+func splitList(v string) []string {
+	parts := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '，' || r == '、' })
+	out := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -117,11 +117,6 @@ func replyOut(threadID string, v community.ReplyView) replyJSON {
 	return out
 }
 
-func limitParam(c echo.Context) (int, error) {
-	q, err := listQuery(c)
-	return q.Limit, err
-}
-
 func (s *Server) apiCreateGroup(c echo.Context) error {
 	var in community.GroupInput
 	if err := decodeJSON(c, &in); err != nil {
@@ -319,19 +314,4 @@ func (s *Server) apiReact(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
-}
-
-func (s *Server) apiMakerGroups(c echo.Context) error {
-	st, err := s.makers.ByHandle(c.Request().Context(), c.Param("handle"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": nonNil(st.Groups), "next_cursor": nil})
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }

@@ -3,54 +3,15 @@ package server
 import (
 	"net/http"
 	"net/url"
-	"slices"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"guildhall/internal/account"
 	"guildhall/internal/community"
-	"guildhall/internal/moderation"
 	"guildhall/internal/problem"
 )
 
 // Helpers the community templates share.
-
-// When shows a time for people: relative while it is recent, then a date.
-func (p *Page) When(t time.Time) string {
-	d := time.Since(t)
-	switch {
-	case d < time.Minute:
-		return p.T("time_just_now")
-	case d < time.Hour:
-		return p.T("time_minutes_ago", int(d/time.Minute))
-	case d < 24*time.Hour:
-		return p.T("time_hours_ago", int(d/time.Hour))
-	}
-	local := t.In(time.Local)
-	if p.Lang == "zh-CN" {
-		return local.Format("2006年1月2日")
-	}
-	return local.Format("Jan 2, 2006")
-}
-
-// ISO is a time as a <time datetime> attribute wants it.
-func (p *Page) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// IsMe reports whether userID is the signed-in viewer.
-func (p *Page) IsMe(userID string) bool { return p.User != nil && p.User.ID == userID }
-
-// OffPlatform reports whether a post's flags say it tries to take a deal
-// off the platform.
-func (p *Page) OffPlatform(flags []string) bool {
-	return slices.Contains(flags, moderation.FlagOffPlatform)
-}
-
-// Reasons are the report reasons, in the order the form offers them.
-func (p *Page) Reasons() []string {
-	return []string{moderation.ReasonSpam, moderation.ReasonOffPlatform, moderation.ReasonHarassment,
-		moderation.ReasonCounterfeit, moderation.ReasonProhibited, moderation.ReasonOther}
-}
 
 // Groups.
 

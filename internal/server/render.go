@@ -9,13 +9,11 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
-	"net/url"
 	"path"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"guildhall/internal/account"
 	"guildhall/internal/i18n"
 	"guildhall/web"
 )
@@ -84,42 +82,6 @@ func (s *Server) static(c echo.Context) error {
 	return c.Blob(http.StatusOK, a.contentType, a.body)
 }
 
-// Page is what every page template gets; each page's struct embeds it.
-type Page struct {
-	Lang      string
-	Title     string // a message key
-	RawTitle  string // a title that is content (a work's, a studio's), shown as is
-	User      *account.User
-	CSRF      string
-	OtherLang string
-	Here      string // this page's path and query, without ?lang=
-	catalog   *i18n.Catalog
-	assets    map[string]string
-}
-
-// T translates key into the page's language.
-func (p *Page) T(key string, args ...any) string { return p.catalog.T(p.Lang, key, args...) }
-
-// Asset returns the hashed URL of a static file.
-func (p *Page) Asset(name string) string { return p.assets[name] }
-
-func (s *Server) page(c echo.Context, title string) Page {
-	lang := language(c)
-	other := "zh-CN"
-	if lang == "zh-CN" {
-		other = "en"
-	}
-	q := c.Request().URL.Query()
-	q.Del("lang")
-	here := c.Request().URL.Path
-	if len(q) > 0 {
-		here += "?" + q.Encode()
-	}
-	csrf, _ := c.Get(keyCSRF).(string)
-	return Page{Lang: lang, Title: title, User: currentUser(c), CSRF: csrf, OtherLang: other,
-		Here: here, catalog: s.catalog, assets: s.views.assets}
-}
-
 // render executes a page into a buffer first, so a template error becomes a
 // clean 500 instead of half a page.
 func (s *Server) render(c echo.Context, status int, name string, data any) error {
@@ -134,40 +96,5 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.HTMLBlob(status, buf.Bytes())
 }
-
-// formField is one labelled input with its hint and error, in the page's language.
-type formField struct {
-	Name, Type, Value, Autocomplete string
-	Label, Hint, Error              string
-	Required                        bool
-}
-
-// fieldsPage is a page with a form whose fields may carry errors.
-type fieldsPage struct {
-	Page
-	Errors    map[string]string // field -> message key
-	FormError string
-}
-
-// Field builds the template data for one input.
-func (p *fieldsPage) Field(name, typ, value, autocomplete string) formField {
-	f := formField{Name: name, Type: typ, Value: value, Autocomplete: autocomplete, Required: true,
-		Label: p.T("field_" + name)}
-	if p.catalog.Has("field_" + name + "_hint") {
-		f.Hint = p.T("field_" + name + "_hint")
-	}
-	if key, ok := p.Errors[name]; ok {
-		f.Error = p.T(key)
-	}
-	return f
-}
-
-type errorPage struct {
-	Page
-	Message   string
-	RequestID string
-}
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 func containsFold(s, sub string) bool { return strings.Contains(strings.ToLower(s), sub) }

@@ -168,14 +168,6 @@ func (s *Server) threadPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "thread", p)
 }
 
-// back is where a form asked to return to, on this site, or fallback.
-func back(c echo.Context, fallback string) string {
-	if next := c.FormValue("next"); next != "" {
-		return safeNext(next)
-	}
-	return fallback
-}
-
 // likeSubmit is the like button without JavaScript, for the thread or,
 // with reply, one of its replies.
 func (s *Server) likeSubmit(c echo.Context) error {

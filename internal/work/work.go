@@ -11,7 +11,6 @@ import (
 	"time"
 	"unicode"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"guildhall/internal/maker"
@@ -170,11 +169,18 @@ func SearchDocumentOf(w *Work, descriptionText string) search.Document {
 	return w.searchDocument(descriptionText)
 }
 
-// Indexer runs a searchable write under a durable index intent.
-type Indexer interface {
-	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (search.Document, error)) error
-	Register(kind, collection string, project func(raw bson.Raw) (search.Document, bool, error))
-	Load(ctx context.Context, kind, id string) (search.Document, bool, error)
+// Deps are what works build on.
+type Deps struct {
+	Makers   *maker.Service
+	Media    *media.Service
+	Index    search.Index
+	Queue    search.Indexer
+	Markdown *markdown.Renderer
+}
+
+// Options configure the service.
+type Options struct {
+	Logger *slog.Logger
 }
 
 // Service implements works.
@@ -183,7 +189,7 @@ type Service struct {
 	makers            *maker.Service
 	media             *media.Service
 	index             search.Index
-	queue             Indexer
+	queue             search.Indexer
 	md                *markdown.Renderer
 	log               *slog.Logger
 	now               func() time.Time
@@ -191,10 +197,13 @@ type Service struct {
 }
 
 // New returns the works service.
-func New(db *mongo.Database, makers *maker.Service, media *media.Service, index search.Index, queue Indexer, md *markdown.Renderer, log *slog.Logger) *Service {
+func New(db *mongo.Database, d Deps, o Options) *Service {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
 	s := &Service{works: db.Collection(Collection), favourites: db.Collection(FavouritesCollection),
-		makers: makers, media: media, index: index, queue: queue, md: md, log: log, now: time.Now}
-	queue.Register(SearchKind, Collection, s.projectWork)
+		makers: d.Makers, media: d.Media, index: d.Index, queue: d.Queue, md: d.Markdown, log: o.Logger, now: time.Now}
+	d.Queue.Register(SearchKind, Collection, s.projectWork)
 	return s
 }
 

@@ -25,11 +25,10 @@ import (
 // Collection holds the intents, keyed "<kind>:<id>" so repeats coalesce.
 const Collection = "index_queue"
 
-// Projector turns a stored document into its searchable form. ok is false
-// when it must not be searchable (a draft, something private): the index
-// then drops it. Features register one per kind; the queue reads the
-// documents, by _id for single intents or by cursor for rebuilds.
-type Projector = func(raw bson.Raw) (doc search.Document, ok bool, err error)
+// Projector is search.Projector: features register one per kind; the
+// queue reads the documents, by _id for single intents or by cursor for
+// rebuilds.
+type Projector = search.Projector
 
 // Options tune the queue; zero values take the defaults.
 type Options struct {

@@ -7,6 +7,8 @@ package search
 import (
 	"context"
 	"errors"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // ErrUnknownKind is returned when a kind was never declared with EnsureSchema.
@@ -106,4 +108,24 @@ type Index interface {
 	Ping(ctx context.Context) error
 	Close() error
 	Name() string // "bleve", "meilisearch"
+}
+
+// Projector turns a stored document into its searchable form. ok is false
+// when it must not be searchable (a draft, something private): the index
+// then drops it. Features register one per kind.
+type Projector = func(raw bson.Raw) (doc Document, ok bool, err error)
+
+// Indexer keeps an index a true projection of the store: every feature
+// that writes something searchable does it through one. The index queue
+// (platform/indexqueue) is the implementation.
+type Indexer interface {
+	// Register tells where documents of kind live and how to project them.
+	Register(kind, collection string, project Projector)
+	// Write runs a searchable write under a durable intent and pushes the
+	// document it returns (nil: remove it from the index).
+	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (Document, error)) error
+	// Enqueue records an intent to re-project kind:id from the store.
+	Enqueue(ctx context.Context, kind, id string) error
+	// Load projects kind:id from the store as it is now.
+	Load(ctx context.Context, kind, id string) (Document, bool, error)
 }

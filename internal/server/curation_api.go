@@ -111,18 +111,3 @@ func (s *Server) apiUnfeature(c echo.Context) error {
 	}
 	return c.NoContent(http.StatusNoContent)
 }
-
-type collectionPage struct {
-	Page
-	Collection *curation.Collection
-}
-
-func (s *Server) collectionPage(c echo.Context) error {
-	col, err := s.curation.Get(c.Request().Context(), currentUser(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	p := &collectionPage{Page: s.page(c, ""), Collection: col}
-	p.RawTitle = col.Title
-	return s.render(c, http.StatusOK, "collection", p)
-}

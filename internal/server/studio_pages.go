@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"guildhall/internal/maker"
 	"guildhall/internal/problem"
 	"guildhall/internal/work"
 )
@@ -136,15 +136,6 @@ func orZero(v string) string {
 	return v
 }
 
-// parseMoney reads "129", "129.5" or "129.50" as minor units.
-func parseMoney(v string) (int64, bool) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimLeft(v, "¥$€ ")), 64)
-	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) || f > 1e10 {
-		return 0, false
-	}
-	return int64(math.Round(f * 100)), true
-}
-
 func (s *Server) workFormSubmit(c echo.Context) error {
 	ctx, u, id := c.Request().Context(), currentUser(c), c.Param("id")
 	p := s.newWorkFormPage(c, "work_new_title")
@@ -183,6 +174,78 @@ func (s *Server) workFormSubmit(c echo.Context) error {
 func (s *Server) deleteWorkSubmit(c echo.Context) error {
 	if err := s.works.Delete(c.Request().Context(), currentUser(c), c.Param("id")); err != nil {
 		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/studio")
+}
+
+type studioPage struct {
+	Page
+	Studio *maker.Studio
+	Works  *work.Page
+}
+
+func (s *Server) studioPage(c echo.Context) error {
+	ctx, u := c.Request().Context(), currentUser(c)
+	p := &studioPage{Page: s.page(c, "studio_title")}
+	st, err := s.makers.ByID(ctx, u.ID)
+	switch {
+	case problem.KindOf(err) == problem.KindNotFound:
+		return s.render(c, http.StatusOK, "studio", p)
+	case err != nil:
+		return err
+	}
+	q, err := listQuery(c)
+	if err != nil {
+		return err
+	}
+	if p.Works, err = s.works.Studio(ctx, u, q); err != nil {
+		return err
+	}
+	p.Studio = st
+	return s.render(c, http.StatusOK, "studio", p)
+}
+
+type studioSettingsPage struct {
+	fieldsPage
+	Form                     maker.StudioInput
+	Crafts, LeadTime, Banner string
+}
+
+func (s *Server) studioSettingsPage(c echo.Context) error {
+	p := &studioSettingsPage{fieldsPage: fieldsPage{Page: s.page(c, "studio_settings_title")}}
+	st, err := s.makers.ByID(c.Request().Context(), currentUser(c).ID)
+	switch {
+	case err == nil:
+		p.Form = maker.StudioInput{Name: st.Name, Story: st.Story, Location: st.Location, Crafts: st.Crafts,
+			BannerMediaID: st.BannerID, AvatarMediaID: st.AvatarID, Policies: st.Policies}
+		p.Banner = st.BannerURL
+	case problem.KindOf(err) != problem.KindNotFound:
+		return err
+	}
+	p.Crafts = strings.Join(p.Form.Crafts, ", ")
+	p.LeadTime = strconv.Itoa(p.Form.Policies.LeadTimeDays)
+	return s.render(c, http.StatusOK, "studio_settings", p)
+}
+
+func (s *Server) studioSettingsSubmit(c echo.Context) error {
+	ctx, u := c.Request().Context(), currentUser(c)
+	lead, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("lead_time_days")))
+	in := maker.StudioInput{Name: c.FormValue("name"), Story: c.FormValue("story"), Location: c.FormValue("location"),
+		Crafts: splitList(c.FormValue("crafts")), BannerMediaID: c.FormValue("banner_media_id"), AvatarMediaID: c.FormValue("avatar_media_id"),
+		Policies: maker.Policies{Shipping: c.FormValue("shipping"), Returns: c.FormValue("returns"), LeadTimeDays: lead}}
+	p := &studioSettingsPage{fieldsPage: fieldsPage{Page: s.page(c, "studio_settings_title")}, Form: in,
+		Crafts: c.FormValue("crafts"), LeadTime: c.FormValue("lead_time_days")}
+	for field, target := range map[string]*string{"banner": &in.BannerMediaID, "avatar": &in.AvatarMediaID} {
+		ids, err := s.uploadFiles(c, field)
+		if err != nil {
+			return s.formFailed(c, err, "studio_settings", p)
+		}
+		if len(ids) > 0 {
+			*target = ids[0]
+		}
+	}
+	if _, err := s.makers.PutStudio(ctx, u, in); err != nil {
+		return s.formFailed(c, err, "studio_settings", p)
 	}
 	return c.Redirect(http.StatusSeeOther, "/studio")
 }
