@@ -150,7 +150,7 @@ func (s *Service) Notify(ctx context.Context, recipientID, key string, n Notific
 		return fmt.Errorf("notify: recipient %q and key %q are required", recipientID, key)
 	}
 	if !knownTypes[n.Type] {
-		return problem.InvalidField("type", "unknown")
+		return problem.InvalidField("type", "type_unknown")
 	}
 	if n.Actor.ID == recipientID {
 		return nil

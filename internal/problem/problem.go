@@ -30,12 +30,14 @@ const (
 )
 
 // Error is a classified error with a stable snake_case code, a message for
-// people (an i18n key where the page layer translates it) and per-field
-// messages.
+// people and per-field messages. Message and every Fields value are i18n
+// keys of web/locales, never text: the HTTP layer translates them, and a
+// test holds every key the code uses to both languages.
 type Error struct {
 	Kind       Kind
 	Code       string
-	Message    string
+	Message    string // an i18n key
+	Args       []any  // for the %-verbs of Message's text
 	Fields     map[string]string
 	RetryAfter time.Duration
 	Err        error // the cause, for logs
@@ -67,7 +69,7 @@ func KindOf(err error) Kind {
 
 // Invalid reports bad input; fields maps each field name to what is wrong.
 func Invalid(fields map[string]string) *Error {
-	return &Error{Kind: KindInvalid, Code: "invalid", Message: "Some fields are not valid.", Fields: fields}
+	return &Error{Kind: KindInvalid, Code: "invalid", Message: "error_invalid", Fields: fields}
 }
 
 // InvalidField reports one bad field.
@@ -75,32 +77,34 @@ func InvalidField(field, message string) *Error {
 	return Invalid(map[string]string{field: message})
 }
 
-// Malformed reports a request body that could not be read.
-func Malformed(message string, field string) *Error {
-	e := &Error{Kind: KindMalformed, Code: "malformed_request", Message: message}
+// Malformed reports a request body that could not be read; key says why.
+func Malformed(key string, field string) *Error {
+	e := &Error{Kind: KindMalformed, Code: "malformed_request", Message: key}
 	if field != "" {
-		e.Fields = map[string]string{field: message}
+		e.Fields = map[string]string{field: key}
 	}
 	return e
 }
 
-// NotFound reports that what (e.g. "user") does not exist for this caller.
+// NotFound reports that what (e.g. "user") does not exist for this caller;
+// its message is the key "<what>_not_found".
 func NotFound(what string) *Error {
-	return &Error{Kind: KindNotFound, Code: "not_found", Message: what + " not found"}
+	return &Error{Kind: KindNotFound, Code: "not_found", Message: what + "_not_found"}
 }
 
-// Conflict reports a taken unique value or a state conflict.
-func Conflict(code, field, message string) *Error {
-	e := &Error{Kind: KindConflict, Code: code, Message: message}
+// Conflict reports a taken unique value or a state conflict; key is the
+// message, and the field's when field is set.
+func Conflict(code, field, key string) *Error {
+	e := &Error{Kind: KindConflict, Code: code, Message: key}
 	if field != "" {
-		e.Fields = map[string]string{field: message}
+		e.Fields = map[string]string{field: key}
 	}
 	return e
 }
 
-// Unauthorized reports a missing or wrong credential.
-func Unauthorized(code, message string) *Error {
-	return &Error{Kind: KindUnauthorized, Code: code, Message: message}
+// Unauthorized reports a missing or wrong credential; key is the message.
+func Unauthorized(code, key string) *Error {
+	return &Error{Kind: KindUnauthorized, Code: code, Message: key}
 }
 
 // Forbidden reports a signed-in caller who may not do this; code is also
@@ -111,12 +115,14 @@ func Forbidden(code string) *Error {
 
 // TooMany reports a rate limit hit; retry after d.
 func TooMany(d time.Duration) *Error {
-	return &Error{Kind: KindTooMany, Code: "rate_limited", Message: "Too many attempts. Try again later.", RetryAfter: d}
+	return &Error{Kind: KindTooMany, Code: "rate_limited", Message: "rate_limited", RetryAfter: d}
 }
 
-// Unavailable reports that service (e.g. "mongodb") cannot be reached.
+// Unavailable reports that service (e.g. "search") cannot be reached. The
+// service is named in the logs, not to people.
 func Unavailable(service string, cause error) *Error {
-	return &Error{Kind: KindUnavailable, Code: "service_unavailable", Message: service + " is unavailable, try again shortly", Err: cause}
+	return &Error{Kind: KindUnavailable, Code: "service_unavailable", Message: "error_unavailable",
+		Err: fmt.Errorf("%s unavailable: %w", service, cause)}
 }
 
 // CheckLength adds to fields what is wrong with the length of text v

@@ -23,7 +23,7 @@ func (s *Server) signUpPage(c echo.Context) error {
 func (s *Server) signUpSubmit(c echo.Context) error {
 	var in account.SignUp
 	if err := c.Bind(&in); err != nil {
-		return problem.Malformed("The form could not be read.", "")
+		return problem.Malformed("error_form_unreadable", "")
 	}
 	// No language setting at sign-up: "as my browser asks" is the settings
 	// page's default, and the language switch sets one when it is used.
@@ -49,7 +49,7 @@ func (s *Server) signInPage(c echo.Context) error {
 func (s *Server) signInSubmit(c echo.Context) error {
 	var in account.Credentials
 	if err := c.Bind(&in); err != nil {
-		return problem.Malformed("The form could not be read.", "")
+		return problem.Malformed("error_form_unreadable", "")
 	}
 	next := safeNext(c.FormValue("next"))
 	_, token, err := s.accounts.SignIn(c.Request().Context(), in, c.RealIP())

@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"mime"
@@ -25,7 +24,7 @@ func decodeJSON(c echo.Context, v any) error {
 	ct, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	if ct != echo.MIMEApplicationJSON {
 		return &problem.Error{Kind: problem.KindUnsupported, Code: "unsupported_media_type",
-			Message: "Send the body as application/json."}
+			Message: "error_send_json"}
 	}
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
@@ -33,7 +32,7 @@ func decodeJSON(c echo.Context, v any) error {
 		return jsonProblem(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return problem.Malformed("The body must hold one JSON object.", "")
+		return problem.Malformed("error_one_json_object", "")
 	}
 	return nil
 }
@@ -45,38 +44,40 @@ func jsonProblem(err error) error {
 	switch {
 	case errors.As(err, &mbe):
 		return &problem.Error{Kind: problem.KindTooLarge, Code: "body_too_large",
-			Message: fmt.Sprintf("The request body is larger than %d bytes.", mbe.Limit)}
+			Message: "error_body_larger_than", Args: []any{mbe.Limit}}
 	case errors.As(err, &syntax):
-		return problem.Malformed(fmt.Sprintf("The body is not valid JSON (at byte %d).", syntax.Offset), "")
+		e := problem.Malformed("error_json_syntax", "")
+		e.Args = []any{syntax.Offset}
+		return e
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return problem.Malformed("The body is empty or cut short.", "")
+		return problem.Malformed("error_body_cut_short", "")
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "body"
 		}
 		return &problem.Error{Kind: problem.KindInvalid, Code: "invalid",
-			Message: "Some fields have the wrong type.", Fields: map[string]string{field: "must be " + jsonType(typ.Type.String())}}
+			Message: "error_wrong_type", Fields: map[string]string{field: jsonType(typ.Type.String())}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &problem.Error{Kind: problem.KindInvalid, Code: "unknown_field",
-			Message: "The body has a field this endpoint does not take.", Fields: map[string]string{field: "unknown field"}}
+			Message: "error_unknown_field", Fields: map[string]string{field: "field_unknown"}}
 	}
-	return problem.Malformed("The body could not be read.", "")
+	return problem.Malformed("error_body_unreadable", "")
 }
 
 func jsonType(goType string) string {
 	switch {
 	case goType == "string", goType == "*string":
-		return "a string"
+		return "field_must_be_string"
 	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
-		return "a number"
+		return "field_must_be_number"
 	case strings.Contains(goType, "bool"):
-		return "true or false"
+		return "field_must_be_bool"
 	case strings.HasPrefix(goType, "[]"):
-		return "an array"
+		return "field_must_be_array"
 	}
-	return "an object"
+	return "field_must_be_object"
 }
 
 // safeNext keeps redirects after sign-in on this site.
@@ -145,7 +146,7 @@ func (s *Server) uploadFiles(c echo.Context, field string) ([]string, error) {
 		if errors.Is(err, http.ErrNotMultipart) {
 			return nil, nil
 		}
-		return nil, problem.Malformed("The form could not be read.", field)
+		return nil, problem.Malformed("error_form_unreadable", field)
 	}
 	var ids []string
 	for _, fh := range form.File[field] {
@@ -164,7 +165,7 @@ func (s *Server) uploadFiles(c echo.Context, field string) ([]string, error) {
 func (s *Server) uploadOne(c echo.Context, fh *multipart.FileHeader) (string, error) {
 	f, err := fh.Open()
 	if err != nil {
-		return "", problem.Malformed("The upload could not be read.", "file")
+		return "", problem.Malformed("error_upload_unreadable", "file")
 	}
 	defer f.Close()
 	m, err := s.media.Upload(c.Request().Context(), currentUser(c).ID, f)

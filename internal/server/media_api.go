@@ -23,7 +23,7 @@ func (s *Server) apiUploadMedia(c echo.Context) error {
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return problem.Malformed("The upload could not be read.", "file")
+		return problem.Malformed("error_upload_unreadable", "file")
 	}
 	defer f.Close()
 	m, err := s.media.Upload(c.Request().Context(), currentUser(c).ID, f)

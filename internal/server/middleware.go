@@ -111,7 +111,7 @@ func (s *Server) limitBody(limit int64) echo.MiddlewareFunc {
 			r := c.Request()
 			if r.ContentLength > limit {
 				return &problem.Error{Kind: problem.KindTooLarge, Code: "body_too_large",
-					Message: fmt.Sprintf("The request body is larger than %d bytes.", limit)}
+					Message: "error_body_larger_than", Args: []any{limit}}
 			}
 			r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
 			return next(c)
@@ -138,7 +138,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
 			token, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
-				return problem.Unauthorized("unauthenticated", "Use Authorization: Bearer <token>.")
+				return problem.Unauthorized("unauthenticated", "error_bearer_format")
 			}
 			u, err := s.accounts.Authenticate(ctx, strings.TrimSpace(token))
 			if err != nil {

@@ -80,6 +80,11 @@ func MustStart(tb testing.TB, opts ...Option) *Rig {
 		if err := a.Close(closeCtx); err != nil {
 			tb.Errorf("close guildhall: %v", err)
 		}
+		// A message key without a text (see server.text) is a bug that
+		// only a request can show.
+		if strings.Contains(logs.String(), "untranslated message key") {
+			tb.Errorf("a response used a message key that web/locales lacks; see the log")
+		}
 		if tb.Failed() {
 			tb.Logf("server log:\n%s", logs.String())
 		}
