@@ -107,6 +107,35 @@ func TestStripe_Start(t *testing.T) {
 		t.Logf("stripe-mock answered %s then %s", first.Ref, again.Ref)
 	})
 
+	// Checkouts start payments side by side, and a retried one races its
+	// first attempt.
+	t.Run("ConcurrentStartsOfOneCheckoutAllSendItsKey", func(t *testing.T) {
+		cfg, rec := srv.Recording(t)
+		s := mustNew(t, cfg)
+		const n = 16
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				_, err := s.Start(context.Background(), charge)
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		calls := rec.Calls()
+		if len(calls) != n {
+			t.Fatalf("%d calls, want %d", len(calls), n)
+		}
+		for _, c := range calls {
+			if c.IdempotencyKey != charge.Key || c.Form.Get("amount") != "12800" || c.Status != 200 {
+				t.Fatalf("call %+v", c)
+			}
+		}
+	})
+
 	t.Run("NoKeyIsRefusedBeforeCallingStripe", func(t *testing.T) {
 		cfg, rec := srv.Recording(t)
 		c := charge
