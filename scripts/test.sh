@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The project's test command. On a fresh Debian machine it installs what the
-# tests need (the pinned MinIO server, Debian's Chromium), then runs every
-# test with the race detector. Tests start and stop their own MinIO and
-# Chromium processes, so nothing is left running afterwards.
+# tests need (the pinned MinIO and stripe-mock servers, Debian's Chromium),
+# then runs every test with the race detector. Tests start and stop their own
+# MinIO, stripe-mock and Chromium processes, so nothing is left running
+# afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 MINIO_MODULE=github.com/minio/minio
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+STRIPE_MOCK_MODULE=github.com/stripe/stripe-mock
+STRIPE_MOCK_VERSION=v0.203.0
 bin="$root/.cache/bin"
 mkdir -p "$bin"
 
@@ -21,6 +24,13 @@ if [ ! -x "$bin/minio" ] || [ "$(cat "$bin/minio.version" 2>/dev/null)" != "$MIN
   echo "$MINIO_VERSION" > "$bin/minio.version"
 fi
 export GUILDHALL_TEST_MINIO_BIN="$bin/minio"
+
+if [ ! -x "$bin/stripe-mock" ] || [ "$(cat "$bin/stripe-mock.version" 2>/dev/null)" != "$STRIPE_MOCK_VERSION" ]; then
+  say "building Stripe's mock API server $STRIPE_MOCK_VERSION into .cache/bin (first run only)"
+  GOBIN="$bin" GOFLAGS="${GOFLAGS:-} -buildvcs=false" go install "$STRIPE_MOCK_MODULE@$STRIPE_MOCK_VERSION"
+  echo "$STRIPE_MOCK_VERSION" > "$bin/stripe-mock.version"
+fi
+export GUILDHALL_TEST_STRIPE_MOCK_BIN="$bin/stripe-mock"
 
 if [ -z "${GUILDHALL_TEST_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   say "installing Debian's chromium (and a Chinese font for screenshots) for the browser tests"

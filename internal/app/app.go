@@ -28,6 +28,8 @@ import (
 	"guildhall/internal/media"
 	"guildhall/internal/moderation"
 	"guildhall/internal/notify"
+	"guildhall/internal/payment"
+	"guildhall/internal/payment/stripe"
 	"guildhall/internal/platform/blob"
 	fsblob "guildhall/internal/platform/blob/fs"
 	s3blob "guildhall/internal/platform/blob/s3"
@@ -68,6 +70,10 @@ type App struct {
 	Registry   *prometheus.Registry
 	Handler    *echo.Echo
 
+	// Payments offer offline payment always, and card payment when Stripe
+	// is configured.
+	Payments payment.Methods
+
 	schemas  []search.Schema
 	schemaMu sync.Mutex
 	ready    bool // every schema declared in the index
@@ -103,6 +109,9 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	}
 	a.Index = search.Recorded(a.Index)
 	if a.Blob, err = openBlob(cfg); err != nil {
+		return nil, err
+	}
+	if a.Payments, err = openPayments(cfg); err != nil {
 		return nil, err
 	}
 	a.Queue = indexqueue.New(a.DB.Database, a.Index, indexqueue.Options{Logger: logger})
@@ -200,6 +209,21 @@ func openBlob(cfg config.Config) (blob.Store, error) {
 			PublicEndpoint: cfg.S3PublicEndpoint})
 	}
 	return fsblob.New(filepath.Join(cfg.DataDir, "blobs"), "/media")
+}
+
+func openPayments(cfg config.Config) (payment.Methods, error) {
+	m := payment.Methods{Offline: payment.Offline{}}
+	if !cfg.Stripe() {
+		return m, nil
+	}
+	// New does not dial: Stripe being down fails payments, not the start.
+	s, err := stripe.New(stripe.Config{SecretKey: cfg.StripeSecretKey, WebhookSecret: cfg.StripeWebhookSecret,
+		APIURL: cfg.StripeAPIURL, PublishableKey: cfg.StripePublishableKey, Timeout: cfg.ServiceTimeout})
+	if err != nil {
+		return m, err
+	}
+	m.Card, m.CardWebhooks, m.CardPublicKey = s, s, s.PublishableKey()
+	return m, nil
 }
 
 func (a *App) ensureSchemas(ctx context.Context) error {

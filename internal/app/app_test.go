@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stripe/stripe-go/v82/webhook"
+
+	"guildhall/internal/payment"
+	"guildhall/internal/payment/stripe/stripemocktest"
 	s3blob "guildhall/internal/platform/blob/s3"
 	"guildhall/internal/platform/blob/s3/miniotest"
 	"guildhall/internal/platform/mongodb/mongodbtest"
@@ -113,4 +117,40 @@ func onS3(cfg s3blob.Config) testrig.Option {
 		env["GUILDHALL_S3_ENDPOINT"], env["GUILDHALL_S3_BUCKET"] = cfg.Endpoint, cfg.Bucket
 		env["GUILDHALL_S3_ACCESS_KEY"], env["GUILDHALL_S3_SECRET_KEY"] = cfg.AccessKey, cfg.SecretKey
 	}
+}
+
+func TestCardPaymentsAreOfferedOnlyWhenStripeIsConfigured(t *testing.T) {
+	charge := payment.Charge{Key: "checkout:u_1:k1", Amount: 4200, Currency: "CNY", Metadata: map[string]string{"checkout": "u_1:k1"}}
+
+	t.Run("WithoutStripeOfflineOnly", func(t *testing.T) {
+		m := testrig.MustStart(t).App.Payments
+		if _, ok := m.Provider(payment.MethodStripe); ok || m.Card != nil || m.CardWebhooks != nil || m.CardPublicKey != "" {
+			t.Fatalf("card payments offered without Stripe: %+v", m)
+		}
+		offline, ok := m.Provider(payment.MethodOffline)
+		if !ok {
+			t.Fatal("no offline payment")
+		}
+		if got, err := offline.Start(context.Background(), charge); err != nil || got.Status != payment.StatusAwaiting {
+			t.Fatalf("offline start %+v %v", got, err)
+		}
+	})
+
+	t.Run("WithStripe", func(t *testing.T) {
+		cfg := stripemocktest.MustStart(t)
+		m := testrig.MustStart(t, testrig.WithStripe(cfg)).App.Payments
+		card, ok := m.Provider(payment.MethodStripe)
+		if !ok || m.CardPublicKey != cfg.PublishableKey {
+			t.Fatalf("card payments not offered: %+v", m)
+		}
+		got, err := card.Start(context.Background(), charge)
+		if err != nil || !strings.HasPrefix(got.Ref, "pi_") {
+			t.Fatalf("card start through the configured API: %+v %v", got, err)
+		}
+		body := []byte(`{"id":"evt_1","object":"event","type":"payment_intent.canceled","data":{"object":{"id":"pi_1","object":"payment_intent","amount":4200,"currency":"cny"}}}`)
+		header := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: body, Secret: cfg.WebhookSecret}).Header
+		if ev, err := m.CardWebhooks.Parse(body, header); err != nil || ev.Type != payment.EventCanceled {
+			t.Fatalf("events signed with the configured secret: %+v %v", ev, err)
+		}
+	})
 }

@@ -36,6 +36,12 @@ type Config struct {
 	// streams them from S3 itself.
 	S3PublicEndpoint string
 
+	// Card payments through Stripe, on only when the secret key is set.
+	StripeSecretKey      string // GUILDHALL_STRIPE_SECRET_KEY: sk_… or rk_…
+	StripeWebhookSecret  string // GUILDHALL_STRIPE_WEBHOOK_SECRET: whsec_…, required with the key
+	StripeAPIURL         string // GUILDHALL_STRIPE_API_URL; empty = Stripe's own (set: stripe-mock in tests)
+	StripePublishableKey string // GUILDHALL_STRIPE_PUBLISHABLE_KEY: pk_…, for the card form
+
 	RateLimit     bool       // GUILDHALL_RATELIMIT=off disables every limit
 	SignInPerIP   RatePolicy // GUILDHALL_RATELIMIT_SIGNIN_IP, e.g. "20/10m"
 	SignInPerUser RatePolicy // GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT
@@ -91,6 +97,11 @@ func Parse(getenv func(string) string) (Config, error) {
 		S3Region:         p.str("GUILDHALL_S3_REGION", ""),
 		S3PublicEndpoint: p.str("GUILDHALL_S3_PUBLIC_ENDPOINT", ""),
 
+		StripeSecretKey:      p.str("GUILDHALL_STRIPE_SECRET_KEY", ""),
+		StripeWebhookSecret:  p.str("GUILDHALL_STRIPE_WEBHOOK_SECRET", ""),
+		StripeAPIURL:         p.str("GUILDHALL_STRIPE_API_URL", ""),
+		StripePublishableKey: p.str("GUILDHALL_STRIPE_PUBLISHABLE_KEY", ""),
+
 		RateLimit:     p.str("GUILDHALL_RATELIMIT", "on") != "off",
 		SignInPerIP:   p.rate("GUILDHALL_RATELIMIT_SIGNIN_IP", RatePolicy{20, 10 * time.Minute}),
 		SignInPerUser: p.rate("GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT", RatePolicy{10, 10 * time.Minute}),
@@ -114,12 +125,43 @@ func Parse(getenv func(string) string) (Config, error) {
 	if c.S3Endpoint != "" && (c.S3AccessKey == "" || c.S3SecretKey == "") {
 		p.fail("GUILDHALL_S3_ACCESS_KEY", errors.New("S3 needs an access key and a secret key"))
 	}
+	p.stripe(c)
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
 		p.fail("GUILDHALL_LOG_LEVEL", errors.New("want debug, info, warn or error"))
 	}
 	return c, p.err
+}
+
+// Stripe reports whether card payments through Stripe are configured.
+func (c Config) Stripe() bool { return c.StripeSecretKey != "" }
+
+// stripe checks the Stripe settings hang together: a secret key (not the
+// publishable one pasted in its place) with its webhook secret, or none.
+func (p *parser) stripe(c Config) {
+	if !c.Stripe() {
+		if c.StripeWebhookSecret != "" || c.StripeAPIURL != "" || c.StripePublishableKey != "" {
+			p.fail("GUILDHALL_STRIPE_SECRET_KEY", errors.New("settings for Stripe are given but no secret key, so card payments would be off"))
+		}
+		return
+	}
+	if !strings.HasPrefix(c.StripeSecretKey, "sk_") && !strings.HasPrefix(c.StripeSecretKey, "rk_") {
+		p.fail("GUILDHALL_STRIPE_SECRET_KEY", errors.New("want a Stripe secret key (sk_… or rk_…)"))
+	}
+	if c.StripeWebhookSecret == "" {
+		p.fail("GUILDHALL_STRIPE_WEBHOOK_SECRET", errors.New("the signing secret of Stripe's webhook endpoint (whsec_…) is required to trust payment events"))
+	} else if !strings.HasPrefix(c.StripeWebhookSecret, "whsec_") {
+		p.fail("GUILDHALL_STRIPE_WEBHOOK_SECRET", errors.New("want a webhook signing secret (whsec_…)"))
+	}
+	if c.StripePublishableKey != "" && !strings.HasPrefix(c.StripePublishableKey, "pk_") {
+		p.fail("GUILDHALL_STRIPE_PUBLISHABLE_KEY", errors.New("want a publishable key (pk_…)"))
+	}
+	if c.StripeAPIURL != "" {
+		if u, err := url.Parse(c.StripeAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.fail("GUILDHALL_STRIPE_API_URL", errors.New("want an http(s) URL"))
+		}
+	}
 }
 
 // SecureCookies is true unless the public origin is plain http on localhost.
@@ -147,11 +189,20 @@ func (c Config) Masked() []any {
 		"search", orEmbedded(c.MeiliURL, "embedded Bleve"), "meili_key", mask(c.MeiliKey),
 		"blob", orEmbedded(c.S3Endpoint, "local folder"), "s3_bucket", c.S3Bucket,
 		"s3_access_key", c.S3AccessKey, "s3_secret_key", mask(c.S3SecretKey), "s3_tls", c.S3TLS, "s3_public_endpoint", c.S3PublicEndpoint,
+		"stripe", stripeAPI(c), "stripe_secret_key", mask(c.StripeSecretKey),
+		"stripe_webhook_secret", mask(c.StripeWebhookSecret), "stripe_publishable_key", c.StripePublishableKey,
 		"ratelimit", c.RateLimit, "signin_ip", c.SignInPerIP.String(),
 		"signin_account", c.SignInPerUser.String(), "signup_ip", c.SignUpPerIP.String(),
 		"post", c.PostPerUser.String(), "post_new_account", c.PostPerNew.String(),
 		"secure_cookies", c.SecureCookies(),
 	}
+}
+
+func stripeAPI(c Config) string {
+	if !c.Stripe() {
+		return "off"
+	}
+	return orEmbedded(c.StripeAPIURL, "Stripe's API")
 }
 
 func orEmbedded(v, embedded string) string {

@@ -32,12 +32,16 @@ func TestSecretsNeverReachTheLog(t *testing.T) {
 		"GUILDHALL_S3_ACCESS_KEY": "access",
 		"GUILDHALL_S3_SECRET_KEY": "s3-secret",
 		"GUILDHALL_BASE_URL":      "https://guildhall.example",
+
+		"GUILDHALL_STRIPE_SECRET_KEY":      "sk_live_stripe-secret",
+		"GUILDHALL_STRIPE_WEBHOOK_SECRET":  "whsec_signing-secret",
+		"GUILDHALL_STRIPE_PUBLISHABLE_KEY": "pk_live_public",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	logged := fmt.Sprint(c.Masked()...)
-	for _, secret := range []string{"hunter2", "meili-secret", "s3-secret"} {
+	for _, secret := range []string{"hunter2", "meili-secret", "s3-secret", "stripe-secret", "signing-secret"} {
 		if strings.Contains(logged, secret) {
 			t.Errorf("the log shows %q: %s", secret, logged)
 		}
@@ -72,5 +76,45 @@ func TestRateLimitsAreReadAsCountPerDuration(t *testing.T) {
 	}
 	if c.SignUpPerIP != (RatePolicy{3, 90 * time.Second}) || c.RateLimit {
 		t.Fatalf("got %+v, ratelimit %v", c.SignUpPerIP, c.RateLimit)
+	}
+}
+
+func TestStripeIsOnOnlyWithASecretKeyAndItsWebhookSecret(t *testing.T) {
+	c, err := Parse(env(nil))
+	if err != nil || c.Stripe() || !strings.Contains(fmt.Sprintln(c.Masked()...), "stripe off") {
+		t.Fatalf("nothing set: stripe %v (%v) %v", c.Stripe(), err, c.Masked())
+	}
+	c, err = Parse(env(map[string]string{
+		"GUILDHALL_STRIPE_SECRET_KEY":     "sk_test_1",
+		"GUILDHALL_STRIPE_WEBHOOK_SECRET": "whsec_1",
+		"GUILDHALL_STRIPE_API_URL":        "http://127.0.0.1:12111",
+	}))
+	if err != nil || !c.Stripe() || c.StripeAPIURL != "http://127.0.0.1:12111" {
+		t.Fatalf("configured: stripe %v, api %q (%v)", c.Stripe(), c.StripeAPIURL, err)
+	}
+
+	wrong := map[string]map[string]string{
+		// A key without the secret its events are signed with cannot
+		// take card payments safely.
+		"GUILDHALL_STRIPE_WEBHOOK_SECRET": {"GUILDHALL_STRIPE_SECRET_KEY": "sk_test_1"},
+		// The publishable key pasted where the secret one goes.
+		"GUILDHALL_STRIPE_SECRET_KEY": {"GUILDHALL_STRIPE_SECRET_KEY": "pk_test_1", "GUILDHALL_STRIPE_WEBHOOK_SECRET": "whsec_1"},
+		"GUILDHALL_STRIPE_API_URL": {"GUILDHALL_STRIPE_SECRET_KEY": "sk_test_1", "GUILDHALL_STRIPE_WEBHOOK_SECRET": "whsec_1",
+			"GUILDHALL_STRIPE_API_URL": "localhost:12111"},
+		"GUILDHALL_STRIPE_PUBLISHABLE_KEY": {"GUILDHALL_STRIPE_SECRET_KEY": "sk_test_1", "GUILDHALL_STRIPE_WEBHOOK_SECRET": "whsec_1",
+			"GUILDHALL_STRIPE_PUBLISHABLE_KEY": "sk_test_1"},
+	}
+	for name, vars := range wrong {
+		_, err := Parse(env(vars))
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Var != name {
+			t.Errorf("%v: want an error naming %s, got %v", vars, name, err)
+		}
+	}
+	// Settings without the key would leave card payments silently off.
+	_, err = Parse(env(map[string]string{"GUILDHALL_STRIPE_WEBHOOK_SECRET": "whsec_1"}))
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Var != "GUILDHALL_STRIPE_SECRET_KEY" {
+		t.Errorf("a webhook secret alone: got %v", err)
 	}
 }

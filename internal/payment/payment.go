@@ -43,6 +43,11 @@ var ErrBadSignature = errors.New("payment: bad webhook signature")
 // reason of its own (not the request's fault); callers answer 503.
 var ErrUnavailable = errors.New("payment: provider unavailable")
 
+// ErrRejected wraps a request the provider refused because of the request
+// itself (a declined card, an amount it does not take, a payment in a state
+// that forbids it): sending it again will not help, unlike ErrUnavailable.
+var ErrRejected = errors.New("payment: refused by the provider")
+
 // Charge asks a provider to collect Amount for the orders of one checkout.
 type Charge struct {
 	// Key makes Start idempotent: the same Key starts one payment, however
@@ -60,7 +65,9 @@ type Charge struct {
 type Started struct {
 	Ref          string // the provider's id for the payment ("" offline)
 	ClientSecret string // card: what the page's card form confirms with
-	Status       string // StatusAwaiting or StatusPending
+	// StatusAwaiting or StatusPending; a card Start repeated under the
+	// same Key may find the payment succeeded or canceled meanwhile.
+	Status string
 }
 
 // RefundRequest gives Amount of a payment back.

@@ -14,21 +14,15 @@
 package miniotest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"go/build"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -36,6 +30,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"guildhall/internal/platform/blob/s3"
+	"guildhall/internal/testrig/serverproc"
 )
 
 // Environment variables read by Start.
@@ -82,7 +77,7 @@ func Start(tb testing.TB) *Server {
 		}
 		return &Server{Endpoint: ep, AccessKey: ak, SecretKey: sk, external: true}
 	}
-	bin := findBinary(tb)
+	bin := serverproc.Binary(tb, EnvMinIOBin, "minio", installHint)
 	var lastErr error
 	for range startAttempts {
 		srv, err := startProcess(tb, bin)
@@ -114,59 +109,6 @@ func (s *Server) Config(tb testing.TB) s3.Config {
 	return cfg
 }
 
-func findBinary(tb testing.TB) string {
-	tb.Helper()
-	if p := os.Getenv(EnvMinIOBin); p != "" {
-		if !isExecutable(p) {
-			tb.Fatalf("miniotest: %s=%s is not an executable file; %s", EnvMinIOBin, p, installHint)
-		}
-		return p
-	}
-	var candidates []string
-	if root, err := moduleRoot(); err == nil {
-		candidates = append(candidates, filepath.Join(root, ".cache", "bin", "minio"))
-	}
-	if p, err := exec.LookPath("minio"); err == nil {
-		candidates = append(candidates, p)
-	}
-	// Where the suggested go install puts it, even if that is not on PATH.
-	if gp := build.Default.GOPATH; gp != "" {
-		candidates = append(candidates, filepath.Join(strings.Split(gp, string(os.PathListSeparator))[0], "bin", "minio"))
-	}
-	for _, p := range candidates {
-		if isExecutable(p) {
-			return p
-		}
-	}
-	tb.Fatalf("miniotest: no minio binary found (looked at $%s, %s); %s",
-		EnvMinIOBin, strings.Join(candidates, ", "), installHint)
-	return ""
-}
-
-func isExecutable(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
-}
-
-// moduleRoot walks up from the working directory (the package directory
-// under go test) to the nearest go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
 var errPortTaken = errors.New("port already in use")
 
 func startProcess(tb testing.TB, bin string) (*Server, error) {
@@ -180,65 +122,26 @@ func startProcess(tb testing.TB, bin string) (*Server, error) {
 		return nil, err
 	}
 	user, pass := "test-"+randomHex(tb, 6), randomHex(tb, 16)
-
-	out := &syncBuffer{}
-	cmd := exec.Command(bin, "server", tb.TempDir(),
-		"--address", addr, "--console-address", consoleAddr)
-	cmd.Env = append(os.Environ(),
-		"MINIO_ROOT_USER="+user,
-		"MINIO_ROOT_PASSWORD="+pass,
-	)
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = procAttr()
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
+	p, err := serverproc.Start(tb, bin, []string{"server", tb.TempDir(), "--address", addr, "--console-address", consoleAddr},
+		[]string{"MINIO_ROOT_USER=" + user, "MINIO_ROOT_PASSWORD=" + pass})
+	if err != nil {
+		return nil, err
 	}
-	exited := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	// Registered after TempDir, so it runs first: the process is gone
-	// before its data directory is removed.
-	tb.Cleanup(func() {
-		// The negative pid addresses the group Setpgid created, which
-		// includes any children MinIO started.
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-	})
-
-	if err := waitReady(addr, exited); err != nil {
-		output := out.String()
-		if strings.Contains(output, "address already in use") {
+	client := &http.Client{Timeout: time.Second}
+	if err := p.WaitReady(readyTimeout, func() bool {
+		resp, err := client.Get("http://" + addr + "/minio/health/live")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}); err != nil {
+		if strings.Contains(p.Output(), "address already in use") {
 			err = fmt.Errorf("%w: %w", errPortTaken, err)
 		}
-		return nil, fmt.Errorf("minio at %s: %w\n--- minio output ---\n%s", addr, err, output)
+		return nil, fmt.Errorf("minio at %s: %w", addr, err)
 	}
 	return &Server{Endpoint: addr, AccessKey: user, SecretKey: pass}, nil
-}
-
-func waitReady(addr string, exited <-chan struct{}) error {
-	client := &http.Client{Timeout: time.Second}
-	health := "http://" + addr + "/minio/health/live"
-	deadline := time.After(readyTimeout)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		resp, err := client.Get(health)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-exited:
-			return errors.New("exited before becoming ready")
-		case <-deadline:
-			return fmt.Errorf("not ready after %s", readyTimeout)
-		case <-tick.C:
-		}
-	}
 }
 
 func freeAddr() (string, error) {
@@ -289,23 +192,4 @@ func removeBucket(tb testing.TB, cfg s3.Config) {
 	if err := c.RemoveBucket(ctx, cfg.Bucket); err != nil {
 		tb.Logf("miniotest: remove bucket %s: %v", cfg.Bucket, err)
 	}
-}
-
-// syncBuffer collects the server's output; the exec package writes to it
-// from its own goroutines while the test may read it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
