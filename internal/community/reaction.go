@@ -109,7 +109,7 @@ func (s *Service) reactionTarget(ctx context.Context, u *account.User, threadID,
 		return nil, nil, "", err
 	}
 	if t.Deleted {
-		return nil, nil, "", problem.Conflict("thread_deleted", "", "thread_deleted")
+		return nil, nil, "", errThreadDeleted
 	}
 	if replyID == "" {
 		return t, nil, threadReactionTarget, nil

@@ -87,7 +87,7 @@ func (s *Service) AddReply(ctx context.Context, u *account.User, threadID string
 	}
 	switch {
 	case t.Deleted:
-		return nil, nil, problem.Conflict("thread_deleted", "", "thread_deleted")
+		return nil, nil, errThreadDeleted
 	case t.Locked && !a.Moderate:
 		return nil, nil, &problem.Error{Kind: problem.KindLocked, Code: "thread_locked", Message: "thread_locked"}
 	}
@@ -122,7 +122,7 @@ func (s *Service) AddReply(ctx context.Context, u *account.User, threadID string
 		return nil, nil, mongodb.Classify("number reply in "+t.ID, err)
 	}
 	if numbered.Deleted { // deleted meanwhile: the number goes unused
-		return nil, nil, problem.Conflict("thread_deleted", "", "thread_deleted")
+		return nil, nil, errThreadDeleted
 	}
 	r.N = numbered.Seq
 	if err := s.storeReply(ctx, t.ID, r); err != nil {
@@ -199,28 +199,37 @@ func (s *Service) tellOfReply(ctx context.Context, u *account.User, t *Thread, r
 	}
 }
 
-// EditReply changes the body of u's own reply; it shows as edited.
-func (s *Service) EditReply(ctx context.Context, u *account.User, threadID, replyID string, in ReplyInput) (*Reply, error) {
+// ReplyToEdit is u's reply for its edit form, with its thread, held to
+// the rules its edit is (see EditReply).
+func (s *Service) ReplyToEdit(ctx context.Context, u *account.User, threadID, replyID string) (*Thread, *Reply, error) {
 	t, a, err := s.threadFor(ctx, u, threadID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	n, err := parseReplyID(replyID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r, err := s.reply(ctx, t.ID, n)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.editable(u, r.Author.ID); err != nil {
+		return nil, nil, err
+	}
+	if r.Deleted {
+		return nil, nil, problem.Conflict("reply_deleted", "", "reply_deleted")
+	}
+	return t, r, nil
+}
+
+// EditReply changes the body of u's own reply; it shows as edited.
+func (s *Service) EditReply(ctx context.Context, u *account.User, threadID, replyID string, in ReplyInput) (*Reply, error) {
+	t, r, err := s.ReplyToEdit(ctx, u, threadID, replyID)
+	if err != nil {
 		return nil, err
 	}
-	switch {
-	case r.Author.ID != u.ID:
-		return nil, problem.Forbidden("not_your_post")
-	case !a.Post:
-		return nil, a.postable("thread")
-	case r.Deleted:
-		return nil, problem.Conflict("reply_deleted", "", "reply_deleted")
-	}
+	n := r.N
 	f := map[string]string{}
 	problem.CheckLength(f, "body", in.Body, 1, 10000)
 	if len(f) > 0 {
@@ -266,8 +275,8 @@ func (s *Service) DeleteReply(ctx context.Context, u *account.User, threadID, re
 	if err != nil {
 		return err
 	}
-	if r.Author.ID != u.ID && !a.Moderate {
-		return problem.Forbidden("not_your_post")
+	if err := a.removable(u, r.Author.ID); err != nil {
+		return err
 	}
 	key := "replies." + replyKey(n)
 	if r.Deleted {

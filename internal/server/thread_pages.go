@@ -224,14 +224,9 @@ func (s *Server) deleteThreadSubmit(c echo.Context) error {
 }
 
 func (s *Server) editThreadPage(c echo.Context) error {
-	u := currentUser(c)
-	v, err := s.community.Thread(c.Request().Context(), u, c.Param("id"))
+	t, err := s.community.ThreadToEdit(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
-	}
-	t := v.Thread
-	if t.Author.ID != u.ID || t.Deleted {
-		return problem.Forbidden("not_your_post")
 	}
 	p := s.postForm(c, "edit_thread", threadPath(t.ID)+"/edit", threadPath(t.ID), t.GroupName)
 	p.PostTitle, p.Body = t.Title, t.Body
@@ -270,30 +265,13 @@ func replyNumber(c echo.Context) (int, error) {
 }
 
 func (s *Server) editReplyPage(c echo.Context) error {
-	u, id := currentUser(c), c.Param("id")
-	n, err := replyNumber(c)
+	t, r, err := s.community.ReplyToEdit(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("n"))
 	if err != nil {
 		return err
 	}
-	v, err := s.community.ThreadPage(c.Request().Context(), u, id, strconv.Itoa(community.PageOf(n)))
-	if problem.KindOf(err) == problem.KindNotFound {
-		return problem.NotFound("reply")
-	}
-	if err != nil {
-		return err
-	}
-	for _, r := range v.Replies {
-		if r.N != n {
-			continue
-		}
-		if r.Author.ID != u.ID || r.Deleted {
-			return problem.Forbidden("not_your_post")
-		}
-		p := s.postForm(c, "edit_reply", c.Request().URL.Path, replyLink(id, n), v.Thread.Title)
-		p.Body = r.Body
-		return s.render(c, http.StatusOK, "post_form", p)
-	}
-	return problem.NotFound("reply")
+	p := s.postForm(c, "edit_reply", c.Request().URL.Path, replyLink(t.ID, r.N), t.Title)
+	p.Body = r.Body
+	return s.render(c, http.StatusOK, "post_form", p)
 }
 
 func (s *Server) editReplySubmit(c echo.Context) error {
