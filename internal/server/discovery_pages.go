@@ -28,7 +28,7 @@ type searchPage struct {
 	fieldsPage
 	Params      discovery.Params
 	Result      *discovery.Result
-	Works       *work.Page
+	Works       *work.Results
 	Makers      []discovery.MakerCard
 	Collections []discovery.CollectionCard
 	Min, Max    string
@@ -82,7 +82,7 @@ func (s *Server) searchPage(c echo.Context) error {
 		return err
 	}
 	page.Result = res
-	page.Works = &work.Page{}
+	page.Works = &work.Results{}
 	for _, it := range res.Items {
 		switch v := it.(type) {
 		case work.Card:

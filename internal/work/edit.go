@@ -24,7 +24,7 @@ func (s *Service) projectWork(raw bson.Raw) (search.Document, bool, error) {
 
 // Create makes a work for u, who must have opened a studio.
 func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work, error) {
-	st, err := s.makers.ByID(ctx, u.ID)
+	maker, err := s.makers.MakerRef(ctx, u.ID)
 	if problem.KindOf(err) == problem.KindNotFound {
 		return nil, problem.Forbidden("open_a_studio_first")
 	}
@@ -32,7 +32,7 @@ func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work,
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	w := &Work{ID: mongodb.NewID(), Maker: MakerRef{ID: st.ID, Handle: st.Handle, Name: st.Name, AvatarURL: st.AvatarURL, Location: st.Location},
+	w := &Work{ID: mongodb.NewID(), Maker: maker,
 		Status: StatusDraft, Materials: []string{}, Tags: []string{}, Images: []Image{}, Variants: []Variant{},
 		CreatedAt: now, UpdatedAt: now}
 	if err := in.apply(w, true); err != nil {
@@ -57,7 +57,7 @@ func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work,
 		return nil, err
 	}
 	if w.Status == StatusPublished {
-		if err := s.makers.AddWorks(ctx, st.ID, 1); err != nil {
+		if err := s.makers.AddWorks(ctx, maker.ID, 1); err != nil {
 			return nil, err
 		}
 	}
@@ -100,6 +100,12 @@ func (s *Service) Get(ctx context.Context, viewer *account.User, id string) (*Wo
 		return nil, problem.NotFound("work")
 	}
 	return &w, nil
+}
+
+// ToEdit is u's work for its edit form, under the rule its changes are
+// (see owned).
+func (s *Service) ToEdit(ctx context.Context, u *account.User, id string) (*Work, error) {
+	return s.owned(ctx, u, id)
 }
 
 // owned returns the work if u made it: someone else's draft is not found,
