@@ -98,7 +98,7 @@ func (s *Server) searchPage(c echo.Context) error {
 
 type feedPage struct {
 	Page
-	Feed *discovery.FeedPage
+	Feed *discovery.FeedList
 }
 
 func (s *Server) feedPage(c echo.Context) error {
