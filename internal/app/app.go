@@ -143,6 +143,9 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		Limiter: a.Limiter, Markdown: md}, community.Options{Logger: logger,
 		PostRate:           community.Rate{Limit: cfg.PostPerUser.Limit, Window: cfg.PostPerUser.Window},
 		NewAccountPostRate: community.Rate{Limit: cfg.PostPerNew.Limit, Window: cfg.PostPerNew.Window}})
+	if err := a.Community.Migrate(ctx); err != nil {
+		return nil, err
+	}
 	a.Discovery = discovery.New(a.DB.Database, discovery.Deps{Index: a.Index, Threads: a.Community, Works: a.Works, Makers: a.Makers})
 	a.subscribe()
 	a.schemas = slices.Concat([]search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema,

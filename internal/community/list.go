@@ -38,7 +38,7 @@ type ThreadCard struct {
 // those withheld from this viewer: a list continues after it.
 func (c ThreadCard) Position() int { return c.pos }
 
-// ThreadPage is one page of thread cards.
+// ThreadList is one page of thread cards.
 type ThreadList struct {
 	Items      []ThreadCard `json:"items"`
 	NextCursor *string      `json:"next_cursor"`

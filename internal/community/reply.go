@@ -20,10 +20,10 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// PageOf is the page (and bucket) that reply n is on.
-func PageOf(n int) int                     { return (n-1)/RepliesPerPage + 1 }
-func pageID(threadID string, p int) string { return threadID + ":" + itoa(p) }
-func replyKey(n int) string                { return "r" + itoa(n) }
+// PageOf is the page that reply n is on, and the bucket that holds it.
+func PageOf(n int) int                       { return (n-1)/RepliesPerPage + 1 }
+func bucketID(threadID string, b int) string { return threadID + ":" + itoa(b) }
+func replyKey(n int) string                  { return "r" + itoa(n) }
 func replyTargetID(threadID string, n int) string {
 	return threadID + ":" + itoa(n)
 }
@@ -48,25 +48,25 @@ func parseReplyID(id string) (int, error) {
 	return n, nil
 }
 
-// readPage reads one bucket of replies; a missing bucket is empty.
-func (s *Service) readPage(ctx context.Context, threadID string, p int) (*replyPage, error) {
-	var rp replyPage
-	err := s.pages.FindOne(ctx, bson.M{"_id": pageID(threadID, p)}).Decode(&rp)
+// readBucket reads bucket b of a thread's replies; a missing one is empty.
+func (s *Service) readBucket(ctx context.Context, threadID string, b int) (*replyBucket, error) {
+	var rb replyBucket
+	err := s.buckets.FindOne(ctx, bson.M{"_id": bucketID(threadID, b)}).Decode(&rb)
 	if mongodb.IsNotFound(err) {
-		return &replyPage{ID: pageID(threadID, p), Thread: threadID, Page: p, Replies: map[string]Reply{}}, nil
+		return &replyBucket{ID: bucketID(threadID, b), Thread: threadID, N: b, Replies: map[string]Reply{}}, nil
 	}
 	if err != nil {
 		return nil, mongodb.Classify("read replies of "+threadID, err)
 	}
-	return &rp, nil
+	return &rb, nil
 }
 
 func (s *Service) reply(ctx context.Context, threadID string, n int) (*Reply, error) {
-	rp, err := s.readPage(ctx, threadID, PageOf(n))
+	rb, err := s.readBucket(ctx, threadID, PageOf(n))
 	if err != nil {
 		return nil, err
 	}
-	r, ok := rp.Replies[replyKey(n)]
+	r, ok := rb.Replies[replyKey(n)]
 	if !ok {
 		return nil, problem.NotFound("reply")
 	}
@@ -147,21 +147,27 @@ func (s *Service) AddReply(ctx context.Context, u *account.User, threadID string
 	return t, r, nil
 }
 
-// storeReply puts r in its bucket. Two first replies of a page race to
-// create the bucket; the loser's duplicate key is retried as an update.
+// storeReply puts r in its bucket.
 func (s *Service) storeReply(ctx context.Context, threadID string, r *Reply) error {
-	p := PageOf(r.N)
+	err := s.setInBucket(ctx, threadID, PageOf(r.N), bson.M{"replies." + replyKey(r.N): r})
+	return mongodb.Classify(fmt.Sprintf("store reply %d of %s", r.N, threadID), err)
+}
+
+// setInBucket sets fields of bucket b, creating it if need be. Two first
+// writes to a bucket race to create it; the loser's duplicate key is
+// retried as an update.
+func (s *Service) setInBucket(ctx context.Context, threadID string, b int, set bson.M) error {
 	var err error
 	for range 3 {
-		_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(threadID, p)}, bson.M{
-			"$set":         bson.M{"replies." + replyKey(r.N): r},
-			"$setOnInsert": bson.M{"thread": threadID, "page": p},
+		_, err = s.buckets.UpdateOne(ctx, bson.M{"_id": bucketID(threadID, b)}, bson.M{
+			"$set":         set,
+			"$setOnInsert": bson.M{"thread": threadID, "n": b},
 		}, options.UpdateOne().SetUpsert(true))
 		if !mongodb.IsDuplicate(err) {
 			break
 		}
 	}
-	return mongodb.Classify(fmt.Sprintf("store reply %d of %s", r.N, threadID), err)
+	return err
 }
 
 // renderReply renders the body with its mentions linked and flags it.
@@ -247,7 +253,7 @@ func (s *Service) EditReply(ctx context.Context, u *account.User, threadID, repl
 	// A bare _id filter (the one embedded FerretDB serves by key); a delete
 	// racing this edit still leaves the reply deleted, since only the body
 	// fields are set here.
-	_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, PageOf(n))},
+	_, err = s.buckets.UpdateOne(ctx, bson.M{"_id": bucketID(t.ID, PageOf(n))},
 		bson.M{"$set": bson.M{key + ".body": r.Body, key + ".body_html": r.BodyHTML, key + ".mentions": r.Mentions,
 			key + ".flags": r.Flags, key + ".edited_at": now}})
 	if err != nil {
@@ -282,7 +288,7 @@ func (s *Service) DeleteReply(ctx context.Context, u *account.User, threadID, re
 	if r.Deleted {
 		return nil
 	}
-	_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, PageOf(n))}, bson.M{"$set": bson.M{key + ".deleted": true}})
+	_, err = s.buckets.UpdateOne(ctx, bson.M{"_id": bucketID(t.ID, PageOf(n))}, bson.M{"$set": bson.M{key + ".deleted": true}})
 	if err != nil {
 		return mongodb.Classify("delete reply", err)
 	}
