@@ -207,6 +207,10 @@ type Thread struct {
 	UpdatedAt      time.Time  `bson:"updated_at"`
 }
 
+// GroupPrivate reports whether the thread's group is for members only, as
+// the thread's copy of the group has it.
+func (t *Thread) GroupPrivate() bool { return t.GroupVisibility == visibilityPrivate }
+
 // Pages is how many pages of replies the thread has (at least one).
 func (t *Thread) Pages() int { return max(1, (t.Seq+RepliesPerPage-1)/RepliesPerPage) }
 

@@ -34,6 +34,11 @@ type ThreadCard struct {
 	pos        int               // its place in the search's results, for cursors
 }
 
+// Hidden and Deleted tell a moderator why a thread on a list is out of
+// everyone else's sight.
+func (c ThreadCard) Hidden() bool  { return c.State == stateHidden }
+func (c ThreadCard) Deleted() bool { return c.State == stateDeleted }
+
 // Position is the card's place among all the search's results, counting
 // those withheld from this viewer: a list continues after it.
 func (c ThreadCard) Position() int { return c.pos }

@@ -444,6 +444,12 @@ type MemberCard struct {
 	Status    string `json:"status"`
 }
 
+// Owner, Moderator, Pending and Banned tell a member's role and status.
+func (c MemberCard) Owner() bool     { return c.Role == RoleOwner }
+func (c MemberCard) Moderator() bool { return c.Role == RoleModerator }
+func (c MemberCard) Pending() bool   { return c.Status == StatusPending }
+func (c MemberCard) Banned() bool    { return c.Status == StatusBanned }
+
 // Members lists a group's members with status (active by default), owner
 // and moderators first. Who asked to join and who is banned is for
 // moderators only.

@@ -68,7 +68,7 @@ func (s *Service) projectThread(raw bson.Raw) (search.Document, bool, error) {
 // who may find it; a deleted thread keeps no text in the index.
 func (s *Service) threadDocument(t *Thread) search.Document {
 	audience, feed := "public", []string{"group:" + t.GroupID}
-	if t.GroupVisibility == visibilityPrivate {
+	if t.GroupPrivate() {
 		audience = "group:" + t.GroupID
 	} else {
 		feed = append(feed, "maker:"+t.GroupOwnerID)
@@ -152,7 +152,7 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, groupID str
 		}
 	}
 	// t's copy of the group was checked against the group just above.
-	s.tellMentioned(ctx, u, t, nil, ms, t.GroupVisibility == visibilityPrivate)
+	s.tellMentioned(ctx, u, t, nil, ms, t.GroupPrivate())
 	s.flagIfOffPlatform(ctx, t, nil)
 	return t, nil
 }

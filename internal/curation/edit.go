@@ -236,7 +236,7 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Inp
 	}
 	if before != c.Visibility {
 		delta := 1
-		if c.Visibility == Private {
+		if c.Private() {
 			delta = -1
 		}
 		for _, it := range c.Items {

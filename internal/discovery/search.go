@@ -67,6 +67,22 @@ type Params struct {
 	Viewer      *account.User // thread search shows private groups' threads to their members
 }
 
+// What a search looks for.
+const (
+	TypeWorks       = "works" // the default
+	TypeMakers      = "makers"
+	TypeCollections = "collections"
+	TypeThreads     = "threads"
+)
+
+// Kind is what the search looks for, works unless the params say.
+func (p Params) Kind() string {
+	if p.Type == "" {
+		return TypeWorks
+	}
+	return p.Type
+}
+
 // Result is one page of a search.
 type Result struct {
 	Type       string                    `json:"type"`
@@ -122,15 +138,15 @@ func (p Params) query() (kind string, q search.Query, err error) {
 	}
 	sorts := workSorts
 	switch p.Type {
-	case "", "works":
+	case "", TypeWorks:
 		kind, q.Facets = work.SearchKind, WorkFacets
 		if q.Text != "" {
 			q.Highlight = []string{"title"}
 		}
 		q.Filters = append(q.Filters, work.PublicFilter())
-	case "makers":
+	case TypeMakers:
 		kind, q.Facets, sorts = maker.SearchKind, MakerFacets, makerSorts
-	case "collections":
+	case TypeCollections:
 		kind, sorts = curation.SearchKind, collectionSorts
 	default:
 		f["type"] = "type_unknown"
@@ -216,7 +232,7 @@ func (p Params) query() (kind string, q search.Query, err error) {
 
 // Search runs one search query.
 func (s *Service) Search(ctx context.Context, p Params) (*Result, error) {
-	if p.Type == "threads" {
+	if p.Type == TypeThreads {
 		return s.searchThreads(ctx, p)
 	}
 	kind, q, err := p.query()
@@ -257,7 +273,7 @@ func (s *Service) searchThreads(ctx context.Context, p Params) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{Type: "threads", Items: make([]any, 0, len(l.Items)), Facets: map[string]map[string]int{},
+	out := &Result{Type: TypeThreads, Items: make([]any, 0, len(l.Items)), Facets: map[string]map[string]int{},
 		Total: l.Total, NextCursor: l.NextCursor}
 	for _, c := range l.Items {
 		out.Items = append(out.Items, c)

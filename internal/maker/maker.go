@@ -82,6 +82,10 @@ type GroupRef struct {
 	URL        string `bson:"url" json:"url"`
 }
 
+// Private reports whether only the group's members may read it (community
+// copies its visibility here: "public" or "private").
+func (g GroupRef) Private() bool { return g.Visibility == "private" }
+
 // Studio is a maker's shop front.
 type Studio struct {
 	ID         string        `bson:"_id"` // the user's id

@@ -60,6 +60,18 @@ func (p *searchPage) Next() string {
 	return p.Link("cursor", "") + "&cursor=" + url.QueryEscape(*p.Result.NextCursor)
 }
 
+// Types are what the search form offers to look for.
+func (p *searchPage) Types() []string {
+	return []string{discovery.TypeWorks, discovery.TypeMakers, discovery.TypeCollections}
+}
+
+// Type is what this search looks for.
+func (p *searchPage) Type() string { return p.Params.Kind() }
+
+// ForWorks reports whether the search looks for works, which price and
+// stock narrow.
+func (p *searchPage) ForWorks() bool { return p.Params.Kind() == discovery.TypeWorks }
+
 // CategoryName labels a category id in the page's language.
 func (p *searchPage) CategoryName(id string) string {
 	if c, ok := work.CategoryByID(id); ok {

@@ -44,7 +44,7 @@ func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work,
 	if in.Status != nil {
 		w.Status = *in.Status
 	}
-	if w.Status == StatusPublished {
+	if w.Published() {
 		w.PublishedAt = &now
 	}
 	err = s.queue.Write(ctx, SearchKind, w.ID, func(ctx context.Context) (search.Document, error) {
@@ -56,7 +56,7 @@ func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work,
 	if err != nil {
 		return nil, err
 	}
-	if w.Status == StatusPublished {
+	if w.Published() {
 		if err := s.makers.AddWorks(ctx, maker.ID, 1); err != nil {
 			return nil, err
 		}
@@ -96,7 +96,7 @@ func (s *Service) Get(ctx context.Context, viewer *account.User, id string) (*Wo
 		}
 		return nil, mongodb.Classify("read work "+id, err)
 	}
-	if w.Status != StatusPublished && (viewer == nil || viewer.ID != w.Maker.ID) {
+	if !w.Published() && (viewer == nil || viewer.ID != w.Maker.ID) {
 		return nil, problem.NotFound("work")
 	}
 	return &w, nil
@@ -139,7 +139,7 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Inp
 	if in.Status != nil {
 		w.Status = *in.Status
 	}
-	if w.Status == StatusPublished && w.PublishedAt == nil {
+	if w.Published() && w.PublishedAt == nil {
 		w.PublishedAt = &now
 	}
 	w.UpdatedAt = now
@@ -159,7 +159,7 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Inp
 	if err := s.countPublished(ctx, w.Maker.ID, before, w.Status); err != nil {
 		return nil, err
 	}
-	s.changed(ctx, w, w.Status != StatusPublished)
+	s.changed(ctx, w, !w.Published())
 	return w, nil
 }
 

@@ -164,7 +164,7 @@ func (s *Service) WorkPage(ctx context.Context, viewer *account.User, id, slug s
 	if v.Favourited, err = s.Favourited(ctx, viewer, w.ID); err != nil {
 		return nil, err
 	}
-	if w.Status == StatusPublished {
+	if w.Published() {
 		if v.Similar, err = s.Similar(ctx, w, 6); err != nil {
 			return nil, err
 		}

@@ -111,6 +111,9 @@ type Work struct {
 	PublishedAt     *time.Time    `bson:"published_at,omitempty"`
 }
 
+// Published reports whether people other than its maker may see the work.
+func (w *Work) Published() bool { return w.Status == StatusPublished }
+
 // InStock reports whether the work can be bought now.
 func (w *Work) InStock() bool {
 	if w.MadeToOrder {
