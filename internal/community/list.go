@@ -119,7 +119,7 @@ func (s *Service) sortedGroup(ctx context.Context, viewer *account.User, id, sor
 // groupThreads is one search for a page of the group's threads in the
 // view's order.
 func (s *Service) groupThreads(ctx context.Context, v *GroupView, cursor string, limit int) (*ThreadList, error) {
-	q, err := pageQuery(cursor, limit)
+	q, err := listQuery(cursor, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +207,7 @@ func (s *Service) visibleHits(ctx context.Context, viewer *account.User, joined 
 // SearchThreads finds threads viewer may read whose text matches, most
 // relevant first (or newest with sort "new").
 func (s *Service) SearchThreads(ctx context.Context, viewer *account.User, text, sortBy, cursor string, limit int) (*ThreadList, error) {
-	q, err := pageQuery(cursor, limit)
+	q, err := listQuery(cursor, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -514,7 +514,7 @@ func (s *Service) members(ctx context.Context, a Access, groupID, status, cursor
 	if err != nil {
 		return nil, err
 	}
-	q, err := pageQuery(cursor, limit)
+	q, err := listQuery(cursor, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -139,7 +139,9 @@ func (s *Server) workFormSubmit(c echo.Context) error {
 	if id != "" {
 		p.fieldsPage.Page = s.page(c, "work_edit_title")
 		p.WorkID = id
-		// The form shows the images as stored should it come back.
+		// Read first, a second feature call on purpose: someone else's
+		// work is refused before their files go through the media
+		// pipeline, and a form that comes back shows the images as stored.
 		w, err := s.works.ToEdit(ctx, u, id)
 		if err != nil {
 			return err
