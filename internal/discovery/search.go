@@ -48,6 +48,21 @@ func New(db *mongo.Database, d Deps) *Service {
 	return &Service{index: d.Index, snapshots: db.Collection(SnapshotsCollection), threads: d.Threads, works: d.Works, makers: d.Makers}
 }
 
+// What a search looks for.
+const (
+	TypeWorks       = "works" // the default
+	TypeMakers      = "makers"
+	TypeCollections = "collections"
+)
+
+// Kind is what the search looks for, works unless the params say.
+func (p Params) Kind() string {
+	if p.Type == "" {
+		return TypeWorks
+	}
+	return p.Type
+}
+
 // Params is a search as a person or a client asks for it. Prices are in
 // minor units, like every amount in the API.
 type Params struct {
@@ -65,22 +80,6 @@ type Params struct {
 	Limit       int
 	Cursor      string
 	Viewer      *account.User // thread search shows private groups' threads to their members
-}
-
-// What a search looks for.
-const (
-	TypeWorks       = "works" // the default
-	TypeMakers      = "makers"
-	TypeCollections = "collections"
-	TypeThreads     = "threads"
-)
-
-// Kind is what the search looks for, works unless the params say.
-func (p Params) Kind() string {
-	if p.Type == "" {
-		return TypeWorks
-	}
-	return p.Type
 }
 
 // Result is one page of a search.
@@ -232,7 +231,7 @@ func (p Params) query() (kind string, q search.Query, err error) {
 
 // Search runs one search query.
 func (s *Service) Search(ctx context.Context, p Params) (*Result, error) {
-	if p.Type == TypeThreads {
+	if p.Type == "threads" {
 		return s.searchThreads(ctx, p)
 	}
 	kind, q, err := p.query()
@@ -273,7 +272,7 @@ func (s *Service) searchThreads(ctx context.Context, p Params) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{Type: TypeThreads, Items: make([]any, 0, len(l.Items)), Facets: map[string]map[string]int{},
+	out := &Result{Type: "threads", Items: make([]any, 0, len(l.Items)), Facets: map[string]map[string]int{},
 		Total: l.Total, NextCursor: l.NextCursor}
 	for _, c := range l.Items {
 		out.Items = append(out.Items, c)
