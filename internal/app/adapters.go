@@ -6,6 +6,7 @@ import (
 	"guildhall/internal/account"
 	"guildhall/internal/moderation"
 	"guildhall/internal/problem"
+	"guildhall/internal/work"
 )
 
 // groupAccess answers notify's question "may this user still read these
@@ -22,6 +23,34 @@ type groupModerators struct{ a *App }
 
 func (g groupModerators) Moderates(ctx context.Context, userID string) ([]string, error) {
 	return g.a.Community.Moderates(ctx, userID)
+}
+
+// makerWorks lists a maker's works for their pages from the work
+// feature, which is built after makers.
+type makerWorks struct{ a *App }
+
+func (m makerWorks) ByMaker(ctx context.Context, makerID string, q work.ListQuery) (*work.Results, error) {
+	return m.a.Works.ByMaker(ctx, makerID, q)
+}
+
+func (m makerWorks) Studio(ctx context.Context, u *account.User, q work.ListQuery) (*work.Results, error) {
+	return m.a.Works.Studio(ctx, u, q)
+}
+
+// savingLists tells a work's page the viewer's collections, from the
+// curation feature, which is built after works.
+type savingLists struct{ a *App }
+
+func (l savingLists) ListsOf(ctx context.Context, u *account.User) ([]work.ListRef, error) {
+	refs, err := l.a.Curation.ListsOf(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]work.ListRef, 0, len(refs))
+	for _, r := range refs {
+		out = append(out, work.ListRef{ID: r.ID, Title: r.Title})
+	}
+	return out, nil
 }
 
 // reportTargets resolves what a report names, as the reporter may see it,

@@ -134,13 +134,15 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	})
 	md := markdown.New()
 	// Notifications and moderation ask community who may read what, and
-	// community notifies and reports: the late-bound adapters break the
-	// cycle at construction only.
+	// community notifies and reports; a maker's page lists works, which
+	// carry their maker's face; a work's page offers the viewer's
+	// collections, which hold works: the late-bound adapters break these
+	// cycles at construction only.
 	a.Notify = notify.New(a.DB.Database, notify.Deps{Counter: a.Accounts, Access: groupAccess{a}}, notify.Options{Logger: logger})
 	a.Makers = maker.New(a.DB.Database, maker.Deps{Accounts: a.Accounts, Media: a.Media, Queue: a.Queue,
-		Notifier: a.Notify, Markdown: md}, maker.Options{Logger: logger})
-	a.Works = work.New(a.DB.Database, work.Deps{Makers: a.Makers, Media: a.Media, Index: a.Index, Queue: a.Queue,
-		Markdown: md}, work.Options{Logger: logger})
+		Notifier: a.Notify, Markdown: md, Works: makerWorks{a}}, maker.Options{Logger: logger})
+	a.Works = work.New(a.DB.Database, work.Deps{Makers: a.Makers, Lists: savingLists{a}, Media: a.Media, Index: a.Index,
+		Queue: a.Queue, Markdown: md}, work.Options{Logger: logger})
 	a.Curation = curation.New(a.DB.Database, curation.Deps{Works: a.Works, Media: a.Media, Index: a.Index, Queue: a.Queue},
 		curation.Options{Logger: logger})
 	a.Moderation = moderation.New(a.DB.Database, moderation.Deps{Index: a.Index, Queue: a.Queue, Targets: reportTargets{a},
@@ -150,6 +152,9 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		Limiter: a.Limiter, Markdown: md}, community.Options{Logger: logger,
 		PostRate:           community.Rate{Limit: cfg.PostPerUser.Limit, Window: cfg.PostPerUser.Window},
 		NewAccountPostRate: community.Rate{Limit: cfg.PostPerNew.Limit, Window: cfg.PostPerNew.Window}})
+	if err := a.Community.Migrate(ctx); err != nil {
+		return nil, err
+	}
 	a.Discovery = discovery.New(a.DB.Database, discovery.Deps{Index: a.Index, Threads: a.Community, Works: a.Works, Makers: a.Makers})
 	a.subscribe()
 	a.schemas = slices.Concat([]search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema,

@@ -1,7 +1,8 @@
 // Package community is makers' groups: memberships, threads, replies and
 // reactions. Every page is a few reads by _id: a membership is keyed
-// "<group>:<user>", a thread's replies live in bucket documents of 50 keyed
-// "<thread>:<page>", and lists of threads and members come from search.
+// "<group>:<user>", a thread's replies live in buckets of 50 keyed
+// "<thread>:<n>" (bucket n holds page n), and lists of threads and members
+// come from search.
 // Who may read, post and moderate is decided in one place, policy.go.
 package community
 
@@ -32,14 +33,15 @@ const (
 	// the moderation queue read it once instead of scanning memberships.
 	UserGroupsCollection    = "user_groups"
 	ThreadsCollection       = "threads"
-	ReplyPagesCollection    = "reply_pages"
+	ReplyBucketsCollection  = "reply_buckets"
 	ReactionsCollection     = "reactions"
 	ReactionEdgesCollection = "reaction_edges"
 	ThreadsKind             = "threads"
 	MembersKind             = "members"
 )
 
-// RepliesPerPage is the size of a bucket of replies, and of a page.
+// RepliesPerPage is the size of a page of replies, and of the bucket that
+// holds it.
 const RepliesPerPage = 50
 
 // Limits that keep documents bounded and posts readable.
@@ -205,6 +207,10 @@ type Thread struct {
 	UpdatedAt      time.Time  `bson:"updated_at"`
 }
 
+// GroupPrivate reports whether the thread's group is for members only, as
+// the thread's copy of the group has it.
+func (t *Thread) GroupPrivate() bool { return t.GroupVisibility == visibilityPrivate }
+
 // Pages is how many pages of replies the thread has (at least one).
 func (t *Thread) Pages() int { return max(1, (t.Seq+RepliesPerPage-1)/RepliesPerPage) }
 
@@ -253,11 +259,12 @@ type Reply struct {
 	CreatedAt time.Time     `bson:"created_at"`
 }
 
-// replyPage is a bucket of up to 50 replies; _id "<thread>:<page>".
-type replyPage struct {
+// replyBucket holds up to 50 replies, those of one page; _id
+// "<thread>:<n>".
+type replyBucket struct {
 	ID      string           `bson:"_id"`
 	Thread  string           `bson:"thread"`
-	Page    int              `bson:"page"`
+	N       int              `bson:"n"`
 	Replies map[string]Reply `bson:"replies"`
 }
 
@@ -293,21 +300,21 @@ type Options struct {
 
 // Service implements groups, memberships, threads and replies.
 type Service struct {
-	groups, memberships, userGroups, threads, pages, reactions, reactionEdges *mongo.Collection
-	accounts                                                                  *account.Service
-	makers                                                                    *maker.Service
-	works                                                                     *work.Service
-	media                                                                     *media.Service
-	index                                                                     search.Index
-	queue                                                                     search.Indexer
-	notifier                                                                  Notifier
-	moderation                                                                Moderation
-	limiter                                                                   Limiter
-	md                                                                        *markdown.Renderer
-	opt                                                                       Options
-	log                                                                       *slog.Logger
-	now                                                                       func() time.Time
-	onPublicChange                                                            []func(ctx context.Context) error
+	groups, memberships, userGroups, threads, buckets, reactions, reactionEdges *mongo.Collection
+	accounts                                                                    *account.Service
+	makers                                                                      *maker.Service
+	works                                                                       *work.Service
+	media                                                                       *media.Service
+	index                                                                       search.Index
+	queue                                                                       search.Indexer
+	notifier                                                                    Notifier
+	moderation                                                                  Moderation
+	limiter                                                                     Limiter
+	md                                                                          *markdown.Renderer
+	opt                                                                         Options
+	log                                                                         *slog.Logger
+	now                                                                         func() time.Time
+	onPublicChange                                                              []func(ctx context.Context) error
 }
 
 // Deps are the features and services community builds on.
@@ -332,7 +339,7 @@ func New(db *mongo.Database, d Deps, o Options) *Service {
 	s := &Service{
 		groups: db.Collection(GroupsCollection), memberships: db.Collection(MembershipsCollection),
 		userGroups: db.Collection(UserGroupsCollection), threads: db.Collection(ThreadsCollection),
-		pages: db.Collection(ReplyPagesCollection), reactions: db.Collection(ReactionsCollection),
+		buckets: db.Collection(ReplyBucketsCollection), reactions: db.Collection(ReactionsCollection),
 		reactionEdges: db.Collection(ReactionEdgesCollection),
 		accounts:      d.Accounts, makers: d.Makers, works: d.Works, media: d.Media, index: d.Index, queue: d.Queue,
 		notifier: d.Notifier, moderation: d.Moderation, limiter: d.Limiter, md: d.Markdown,

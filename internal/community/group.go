@@ -85,8 +85,8 @@ func (s *Service) prepareGroup(ctx context.Context, ownerID string, g *Group, in
 // orphan membership is invisible), then the group, then the lists that
 // point at it.
 func (s *Service) CreateGroup(ctx context.Context, u *account.User, in GroupInput) (*Group, error) {
-	if !u.HasRole(account.RoleMaker) {
-		return nil, problem.Forbidden("open_a_studio_first")
+	if err := mayCreateGroup(u); err != nil {
+		return nil, err
 	}
 	st, err := s.makers.ByID(ctx, u.ID)
 	if err != nil {
@@ -148,6 +148,10 @@ func (s *Service) group(ctx context.Context, id string) (*Group, error) {
 type GroupView struct {
 	Group  *Group
 	Access Access
+	// Threads are one page of its threads in the order Sort names, when
+	// the view is its page (see GroupPage) and the viewer may read them.
+	Threads *ThreadList
+	Sort    string
 }
 
 // Group returns a group and what viewer may do in it. A private group's
@@ -167,6 +171,19 @@ func (s *Service) Group(ctx context.Context, viewer *account.User, id string) (*
 	return &GroupView{Group: g, Access: accessOf(viewer, g, m)}, nil
 }
 
+// GroupToEdit is a group for its edit form, for those who may change it
+// (see UpdateGroup).
+func (s *Service) GroupToEdit(ctx context.Context, u *account.User, id string) (*Group, error) {
+	v, err := s.Group(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Access.managed(); err != nil {
+		return nil, err
+	}
+	return v.Group, nil
+}
+
 // UpdateGroup changes a group; its owner and admins may. A new name or
 // visibility is carried to the group's threads (their copies decide who
 // finds them in search) and to the maker's page.
@@ -175,8 +192,8 @@ func (s *Service) UpdateGroup(ctx context.Context, u *account.User, id string, i
 	if err != nil {
 		return nil, err
 	}
-	if !v.Access.Own && !v.Access.Admin {
-		return nil, problem.Forbidden("not_group_owner")
+	if err := v.Access.managed(); err != nil {
+		return nil, err
 	}
 	g := v.Group
 	before := *g

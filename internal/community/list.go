@@ -34,11 +34,16 @@ type ThreadCard struct {
 	pos        int               // its place in the search's results, for cursors
 }
 
+// Hidden and Deleted tell a moderator why a thread on a list is out of
+// everyone else's sight.
+func (c ThreadCard) Hidden() bool  { return c.State == stateHidden }
+func (c ThreadCard) Deleted() bool { return c.State == stateDeleted }
+
 // Position is the card's place among all the search's results, counting
 // those withheld from this viewer: a list continues after it.
 func (c ThreadCard) Position() int { return c.pos }
 
-// ThreadPage is one page of thread cards.
+// ThreadList is one page of thread cards.
 type ThreadList struct {
 	Items      []ThreadCard `json:"items"`
 	NextCursor *string      `json:"next_cursor"`
@@ -63,26 +68,62 @@ var threadSorts = map[string][]search.Sort{
 	"new":    {{Field: "pinned", Desc: true}, {Field: "created_at", Desc: true}},
 }
 
+// GroupPage is a group's front page: the group, what the viewer may do in
+// it and, when they may read it, one page of its threads (see
+// GroupThreads). Two reads by _id and one search.
+func (s *Service) GroupPage(ctx context.Context, viewer *account.User, id, sortBy, cursor string, limit int) (*GroupView, error) {
+	v, err := s.sortedGroup(ctx, viewer, id, sortBy)
+	if err != nil {
+		return nil, err
+	}
+	if v.Access.Read {
+		if v.Threads, err = s.groupThreads(ctx, v, cursor, limit); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
 // GroupThreads lists a group's threads, pinned first, then by last
 // activity (sort "active", the default) or creation ("new"). Moderators
-// also see hidden and deleted threads. One search; the access check was
-// made by the caller's view of the group.
-func (s *Service) GroupThreads(ctx context.Context, v *GroupView, sortBy, cursor string, limit int) (*ThreadList, error) {
-	if sortBy == "" {
-		sortBy = "active"
-	}
-	order, ok := threadSorts[sortBy]
-	if !ok {
-		return nil, problem.InvalidField("sort", "sort_unknown")
+// also see hidden and deleted threads; a group viewer may not read is
+// not found.
+func (s *Service) GroupThreads(ctx context.Context, viewer *account.User, id, sortBy, cursor string, limit int) (*ThreadList, error) {
+	v, err := s.sortedGroup(ctx, viewer, id, sortBy)
+	if err != nil {
+		return nil, err
 	}
 	if err := v.Access.readable("group"); err != nil {
 		return nil, err
 	}
-	q, err := pageQuery(cursor, limit)
+	return s.groupThreads(ctx, v, cursor, limit)
+}
+
+// sortedGroup is the viewer's view of a group whose threads are to be
+// listed in the order sortBy names ("" is "active").
+func (s *Service) sortedGroup(ctx context.Context, viewer *account.User, id, sortBy string) (*GroupView, error) {
+	if sortBy == "" {
+		sortBy = "active"
+	}
+	if _, ok := threadSorts[sortBy]; !ok {
+		return nil, problem.InvalidField("sort", "sort_unknown")
+	}
+	v, err := s.Group(ctx, viewer, id)
 	if err != nil {
 		return nil, err
 	}
-	q.Sort = order
+	v.Sort = sortBy
+	return v, nil
+}
+
+// groupThreads is one search for a page of the group's threads in the
+// view's order.
+func (s *Service) groupThreads(ctx context.Context, v *GroupView, cursor string, limit int) (*ThreadList, error) {
+	q, err := listQuery(cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	q.Sort = threadSorts[v.Sort]
 	q.Filters = []search.Filter{{Field: "group_id", Values: []any{v.Group.ID}}}
 	if !v.Access.Moderate {
 		q.Filters = append(q.Filters, search.Filter{Field: "state", Values: []any{stateVisible}})
@@ -166,7 +207,7 @@ func (s *Service) visibleHits(ctx context.Context, viewer *account.User, joined 
 // SearchThreads finds threads viewer may read whose text matches, most
 // relevant first (or newest with sort "new").
 func (s *Service) SearchThreads(ctx context.Context, viewer *account.User, text, sortBy, cursor string, limit int) (*ThreadList, error) {
-	q, err := pageQuery(cursor, limit)
+	q, err := listQuery(cursor, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -312,11 +312,8 @@ func (s *Service) SetMember(ctx context.Context, actor *account.User, groupID, h
 		m = &Membership{ID: membershipID(groupID, target.ID), GroupID: groupID, User: personOf(target),
 			Role: RoleMember, CreatedAt: now, UpdatedAt: now}
 	}
-	switch {
-	case m.Role == RoleOwner:
-		return nil, problem.Forbidden("cannot_change_owner")
-	case (m.Role == RoleModerator || in.Role != nil && *in.Role != m.Role) && !a.Own && !a.Admin:
-		return nil, problem.Forbidden("owner_only")
+	if err := a.memberChangeable(m.Role, in.Role != nil && *in.Role != m.Role); err != nil {
+		return nil, err
 	}
 	before := *m
 	if in.Role != nil {
@@ -417,11 +414,8 @@ func (s *Service) RemoveMember(ctx context.Context, actor *account.User, groupID
 	if err != nil || m == nil {
 		return err
 	}
-	if m.Role == RoleOwner {
-		return problem.Forbidden("cannot_change_owner")
-	}
-	if m.Role == RoleModerator && !a.Own && !a.Admin {
-		return problem.Forbidden("owner_only")
+	if err := a.memberChangeable(m.Role, false); err != nil {
+		return err
 	}
 	action := "remove"
 	if m.Status == StatusBanned {
@@ -434,8 +428,8 @@ func (s *Service) RemoveMember(ctx context.Context, actor *account.User, groupID
 	return nil
 }
 
-// MemberPage is one page of a group's members.
-type MemberPage struct {
+// MemberList is one page of a group's members.
+type MemberList struct {
 	Items      []MemberCard `json:"items"`
 	NextCursor *string      `json:"next_cursor"`
 	Total      int          `json:"total"`
@@ -450,20 +444,68 @@ type MemberCard struct {
 	Status    string `json:"status"`
 }
 
+// Owner, Moderator, Pending and Banned tell a member's role and status.
+func (c MemberCard) Owner() bool     { return c.Role == RoleOwner }
+func (c MemberCard) Moderator() bool { return c.Role == RoleModerator }
+func (c MemberCard) Pending() bool   { return c.Status == StatusPending }
+func (c MemberCard) Banned() bool    { return c.Status == StatusBanned }
+
 // Members lists a group's members with status (active by default), owner
 // and moderators first. Who asked to join and who is banned is for
 // moderators only.
-func (s *Service) Members(ctx context.Context, viewer *account.User, groupID, status, cursor string, limit int) (*MemberPage, error) {
-	if status == "" {
-		status = StatusActive
-	}
-	if status != StatusActive && status != StatusPending && status != StatusBanned {
-		return nil, problem.InvalidField("status", "status_unknown")
+func (s *Service) Members(ctx context.Context, viewer *account.User, groupID, status, cursor string, limit int) (*MemberList, error) {
+	status, err := memberStatus(status)
+	if err != nil {
+		return nil, err
 	}
 	a, _, err := s.accessTo(ctx, viewer, groupID)
 	if err != nil {
 		return nil, err
 	}
+	return s.members(ctx, a, groupID, status, cursor, limit)
+}
+
+// MembersView is a group's members page: the group as the viewer sees
+// it and one page of its members with Status.
+type MembersView struct {
+	*GroupView
+	Status  string
+	Members *MemberList
+}
+
+// MembersPage assembles a group's members page (see Members): the group
+// and the viewer's membership by _id, and one search.
+func (s *Service) MembersPage(ctx context.Context, viewer *account.User, groupID, status, cursor string, limit int) (*MembersView, error) {
+	status, err := memberStatus(status)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.Group(ctx, viewer, groupID)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.members(ctx, v.Access, groupID, status, cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	return &MembersView{GroupView: v, Status: status, Members: l}, nil
+}
+
+// memberStatus checks the status a list of members is asked for.
+func memberStatus(status string) (string, error) {
+	if status == "" {
+		return StatusActive, nil
+	}
+	if status != StatusActive && status != StatusPending && status != StatusBanned {
+		return "", problem.InvalidField("status", "status_unknown")
+	}
+	return status, nil
+}
+
+// members is one search for the group's members with status, when a may
+// see them.
+func (s *Service) members(ctx context.Context, a Access, groupID, status, cursor string, limit int) (*MemberList, error) {
+	var err error
 	if status == StatusActive {
 		err = a.readable("group")
 	} else {
@@ -472,7 +514,7 @@ func (s *Service) Members(ctx context.Context, viewer *account.User, groupID, st
 	if err != nil {
 		return nil, err
 	}
-	q, err := pageQuery(cursor, limit)
+	q, err := listQuery(cursor, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -482,7 +524,7 @@ func (s *Service) Members(ctx context.Context, viewer *account.User, groupID, st
 	if err != nil {
 		return nil, problem.Unavailable("search", fmt.Errorf("list members of %s: %w", groupID, err))
 	}
-	p := &MemberPage{Items: make([]MemberCard, 0, len(res.Hits)), Total: res.Total,
+	p := &MemberList{Items: make([]MemberCard, 0, len(res.Hits)), Total: res.Total,
 		NextCursor: search.NextCursor(q.Offset, q.Limit, len(res.Hits), res.Total)}
 	for _, h := range res.Hits {
 		str := func(k string) string { v, _ := h.Document[k].(string); return v }

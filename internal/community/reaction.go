@@ -109,7 +109,7 @@ func (s *Service) reactionTarget(ctx context.Context, u *account.User, threadID,
 		return nil, nil, "", err
 	}
 	if t.Deleted {
-		return nil, nil, "", problem.Conflict("thread_deleted", "", "thread_deleted")
+		return nil, nil, "", errThreadDeleted
 	}
 	if replyID == "" {
 		return t, nil, threadReactionTarget, nil
@@ -133,7 +133,7 @@ func (s *Service) reactionTarget(ctx context.Context, u *account.User, threadID,
 // count needs no guard.
 func (s *Service) countReaction(ctx context.Context, t *Thread, r *Reply, delta int) error {
 	if r != nil {
-		_, err := s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, PageOf(r.N))},
+		_, err := s.buckets.UpdateOne(ctx, bson.M{"_id": bucketID(t.ID, PageOf(r.N))},
 			bson.M{"$inc": bson.M{"replies." + replyKey(r.N) + ".reactions": delta}})
 		return mongodb.Classify("count reaction", err)
 	}

@@ -20,10 +20,10 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// PageOf is the page (and bucket) that reply n is on.
-func PageOf(n int) int                     { return (n-1)/RepliesPerPage + 1 }
-func pageID(threadID string, p int) string { return threadID + ":" + itoa(p) }
-func replyKey(n int) string                { return "r" + itoa(n) }
+// PageOf is the page that reply n is on, and the bucket that holds it.
+func PageOf(n int) int                       { return (n-1)/RepliesPerPage + 1 }
+func bucketID(threadID string, b int) string { return threadID + ":" + itoa(b) }
+func replyKey(n int) string                  { return "r" + itoa(n) }
 func replyTargetID(threadID string, n int) string {
 	return threadID + ":" + itoa(n)
 }
@@ -48,25 +48,25 @@ func parseReplyID(id string) (int, error) {
 	return n, nil
 }
 
-// readPage reads one bucket of replies; a missing bucket is empty.
-func (s *Service) readPage(ctx context.Context, threadID string, p int) (*replyPage, error) {
-	var rp replyPage
-	err := s.pages.FindOne(ctx, bson.M{"_id": pageID(threadID, p)}).Decode(&rp)
+// readBucket reads bucket b of a thread's replies; a missing one is empty.
+func (s *Service) readBucket(ctx context.Context, threadID string, b int) (*replyBucket, error) {
+	var rb replyBucket
+	err := s.buckets.FindOne(ctx, bson.M{"_id": bucketID(threadID, b)}).Decode(&rb)
 	if mongodb.IsNotFound(err) {
-		return &replyPage{ID: pageID(threadID, p), Thread: threadID, Page: p, Replies: map[string]Reply{}}, nil
+		return &replyBucket{ID: bucketID(threadID, b), Thread: threadID, N: b, Replies: map[string]Reply{}}, nil
 	}
 	if err != nil {
 		return nil, mongodb.Classify("read replies of "+threadID, err)
 	}
-	return &rp, nil
+	return &rb, nil
 }
 
 func (s *Service) reply(ctx context.Context, threadID string, n int) (*Reply, error) {
-	rp, err := s.readPage(ctx, threadID, PageOf(n))
+	rb, err := s.readBucket(ctx, threadID, PageOf(n))
 	if err != nil {
 		return nil, err
 	}
-	r, ok := rp.Replies[replyKey(n)]
+	r, ok := rb.Replies[replyKey(n)]
 	if !ok {
 		return nil, problem.NotFound("reply")
 	}
@@ -87,7 +87,7 @@ func (s *Service) AddReply(ctx context.Context, u *account.User, threadID string
 	}
 	switch {
 	case t.Deleted:
-		return nil, nil, problem.Conflict("thread_deleted", "", "thread_deleted")
+		return nil, nil, errThreadDeleted
 	case t.Locked && !a.Moderate:
 		return nil, nil, &problem.Error{Kind: problem.KindLocked, Code: "thread_locked", Message: "thread_locked"}
 	}
@@ -122,7 +122,7 @@ func (s *Service) AddReply(ctx context.Context, u *account.User, threadID string
 		return nil, nil, mongodb.Classify("number reply in "+t.ID, err)
 	}
 	if numbered.Deleted { // deleted meanwhile: the number goes unused
-		return nil, nil, problem.Conflict("thread_deleted", "", "thread_deleted")
+		return nil, nil, errThreadDeleted
 	}
 	r.N = numbered.Seq
 	if err := s.storeReply(ctx, t.ID, r); err != nil {
@@ -147,21 +147,27 @@ func (s *Service) AddReply(ctx context.Context, u *account.User, threadID string
 	return t, r, nil
 }
 
-// storeReply puts r in its bucket. Two first replies of a page race to
-// create the bucket; the loser's duplicate key is retried as an update.
+// storeReply puts r in its bucket.
 func (s *Service) storeReply(ctx context.Context, threadID string, r *Reply) error {
-	p := PageOf(r.N)
+	err := s.setInBucket(ctx, threadID, PageOf(r.N), bson.M{"replies." + replyKey(r.N): r})
+	return mongodb.Classify(fmt.Sprintf("store reply %d of %s", r.N, threadID), err)
+}
+
+// setInBucket sets fields of bucket b, creating it if need be. Two first
+// writes to a bucket race to create it; the loser's duplicate key is
+// retried as an update.
+func (s *Service) setInBucket(ctx context.Context, threadID string, b int, set bson.M) error {
 	var err error
 	for range 3 {
-		_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(threadID, p)}, bson.M{
-			"$set":         bson.M{"replies." + replyKey(r.N): r},
-			"$setOnInsert": bson.M{"thread": threadID, "page": p},
+		_, err = s.buckets.UpdateOne(ctx, bson.M{"_id": bucketID(threadID, b)}, bson.M{
+			"$set":         set,
+			"$setOnInsert": bson.M{"thread": threadID, "n": b},
 		}, options.UpdateOne().SetUpsert(true))
 		if !mongodb.IsDuplicate(err) {
 			break
 		}
 	}
-	return mongodb.Classify(fmt.Sprintf("store reply %d of %s", r.N, threadID), err)
+	return err
 }
 
 // renderReply renders the body with its mentions linked and flags it.
@@ -199,28 +205,37 @@ func (s *Service) tellOfReply(ctx context.Context, u *account.User, t *Thread, r
 	}
 }
 
-// EditReply changes the body of u's own reply; it shows as edited.
-func (s *Service) EditReply(ctx context.Context, u *account.User, threadID, replyID string, in ReplyInput) (*Reply, error) {
+// ReplyToEdit is u's reply for its edit form, with its thread, held to
+// the rules its edit is (see EditReply).
+func (s *Service) ReplyToEdit(ctx context.Context, u *account.User, threadID, replyID string) (*Thread, *Reply, error) {
 	t, a, err := s.threadFor(ctx, u, threadID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	n, err := parseReplyID(replyID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r, err := s.reply(ctx, t.ID, n)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.editable(u, r.Author.ID); err != nil {
+		return nil, nil, err
+	}
+	if r.Deleted {
+		return nil, nil, problem.Conflict("reply_deleted", "", "reply_deleted")
+	}
+	return t, r, nil
+}
+
+// EditReply changes the body of u's own reply; it shows as edited.
+func (s *Service) EditReply(ctx context.Context, u *account.User, threadID, replyID string, in ReplyInput) (*Reply, error) {
+	t, r, err := s.ReplyToEdit(ctx, u, threadID, replyID)
+	if err != nil {
 		return nil, err
 	}
-	switch {
-	case r.Author.ID != u.ID:
-		return nil, problem.Forbidden("not_your_post")
-	case !a.Post:
-		return nil, a.postable("thread")
-	case r.Deleted:
-		return nil, problem.Conflict("reply_deleted", "", "reply_deleted")
-	}
+	n := r.N
 	f := map[string]string{}
 	problem.CheckLength(f, "body", in.Body, 1, 10000)
 	if len(f) > 0 {
@@ -238,7 +253,7 @@ func (s *Service) EditReply(ctx context.Context, u *account.User, threadID, repl
 	// A bare _id filter (the one embedded FerretDB serves by key); a delete
 	// racing this edit still leaves the reply deleted, since only the body
 	// fields are set here.
-	_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, PageOf(n))},
+	_, err = s.buckets.UpdateOne(ctx, bson.M{"_id": bucketID(t.ID, PageOf(n))},
 		bson.M{"$set": bson.M{key + ".body": r.Body, key + ".body_html": r.BodyHTML, key + ".mentions": r.Mentions,
 			key + ".flags": r.Flags, key + ".edited_at": now}})
 	if err != nil {
@@ -266,14 +281,14 @@ func (s *Service) DeleteReply(ctx context.Context, u *account.User, threadID, re
 	if err != nil {
 		return err
 	}
-	if r.Author.ID != u.ID && !a.Moderate {
-		return problem.Forbidden("not_your_post")
+	if err := a.removable(u, r.Author.ID); err != nil {
+		return err
 	}
 	key := "replies." + replyKey(n)
 	if r.Deleted {
 		return nil
 	}
-	_, err = s.pages.UpdateOne(ctx, bson.M{"_id": pageID(t.ID, PageOf(n))}, bson.M{"$set": bson.M{key + ".deleted": true}})
+	_, err = s.buckets.UpdateOne(ctx, bson.M{"_id": bucketID(t.ID, PageOf(n))}, bson.M{"$set": bson.M{key + ".deleted": true}})
 	if err != nil {
 		return mongodb.Classify("delete reply", err)
 	}

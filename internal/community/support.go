@@ -24,8 +24,9 @@ func (s *Service) notify(ctx context.Context, recipientID, key string, n notify.
 	}
 }
 
-// pageQuery reads a list's cursor and limit (default 24, at most 100).
-func pageQuery(cursor string, limit int) (search.Query, error) {
+// listQuery is the search query for one page of a list: its cursor and
+// limit (default 24, at most 100).
+func listQuery(cursor string, limit int) (search.Query, error) {
 	f := map[string]string{}
 	q := search.Paging(cursor, limit, f)
 	if len(f) > 0 {

@@ -68,7 +68,7 @@ func (s *Service) projectThread(raw bson.Raw) (search.Document, bool, error) {
 // who may find it; a deleted thread keeps no text in the index.
 func (s *Service) threadDocument(t *Thread) search.Document {
 	audience, feed := "public", []string{"group:" + t.GroupID}
-	if t.GroupVisibility == visibilityPrivate {
+	if t.GroupPrivate() {
 		audience = "group:" + t.GroupID
 	} else {
 		feed = append(feed, "maker:"+t.GroupOwnerID)
@@ -152,7 +152,7 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, groupID str
 		}
 	}
 	// t's copy of the group was checked against the group just above.
-	s.tellMentioned(ctx, u, t, nil, ms, t.GroupVisibility == visibilityPrivate)
+	s.tellMentioned(ctx, u, t, nil, ms, t.GroupPrivate())
 	s.flagIfOffPlatform(ctx, t, nil)
 	return t, nil
 }
@@ -284,6 +284,26 @@ func (s *Service) threadFor(ctx context.Context, viewer *account.User, id string
 	return t, a, nil
 }
 
+// errThreadDeleted refuses a change to a deleted thread; its text is kept
+// for moderators only.
+var errThreadDeleted = problem.Conflict("thread_deleted", "", "thread_deleted")
+
+// ThreadToEdit is u's thread for its edit form, held to the rules its edit
+// is (see UpdateThread): the author's, not deleted, while they may post.
+func (s *Service) ThreadToEdit(ctx context.Context, u *account.User, id string) (*Thread, error) {
+	t, a, err := s.threadFor(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.Deleted {
+		return nil, errThreadDeleted
+	}
+	if err := a.editable(u, t.Author.ID); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
 // UpdateThread applies an author's edit or a moderator's pin, lock or hide.
 func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, in ThreadInput) (*Thread, Access, error) {
 	t, a, err := s.threadFor(ctx, u, id)
@@ -298,15 +318,18 @@ func (s *Service) UpdateThread(ctx context.Context, u *account.User, id string, 
 	}
 	editing := in.Title != nil || in.Body != nil
 	moderating := in.Pinned != nil || in.Locked != nil || in.Hidden != nil
-	switch {
-	case t.Deleted:
-		return nil, a, problem.Conflict("thread_deleted", "", "thread_deleted")
-	case editing && t.Author.ID != u.ID:
-		return nil, a, problem.Forbidden("not_your_post")
-	case editing && !a.Post:
-		return nil, a, a.postable("thread")
-	case moderating && !a.Moderate:
-		return nil, a, problem.Forbidden("not_a_moderator")
+	if t.Deleted {
+		return nil, a, errThreadDeleted
+	}
+	if editing {
+		if err := a.editable(u, t.Author.ID); err != nil {
+			return nil, a, err
+		}
+	}
+	if moderating {
+		if err := a.moderatable("thread"); err != nil {
+			return nil, a, err
+		}
 	}
 	set := bson.M{"updated_at": s.clock()}
 	var ms []mentioned
@@ -373,8 +396,8 @@ func (s *Service) DeleteThread(ctx context.Context, u *account.User, id string) 
 	if err != nil {
 		return err
 	}
-	if t.Author.ID != u.ID && !a.Moderate {
-		return problem.Forbidden("not_your_post")
+	if err := a.removable(u, t.Author.ID); err != nil {
+		return err
 	}
 	if t.Deleted {
 		return nil

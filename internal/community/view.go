@@ -61,7 +61,7 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *account.User, id, page
 		v.Page = n
 	}
 	t, a := v.Thread, v.Access
-	rp, err := s.readPage(ctx, t.ID, v.Page)
+	rb, err := s.readBucket(ctx, t.ID, v.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +69,8 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *account.User, id, page
 	if viewer != nil {
 		muted = viewer.Muted
 	}
-	v.Replies = make([]ReplyView, 0, len(rp.Replies))
-	for _, r := range rp.Replies {
+	v.Replies = make([]ReplyView, 0, len(rb.Replies))
+	for _, r := range rb.Replies {
 		if r.Quote != nil && !a.Moderate && slices.Contains(t.DeletedReplies, r.Quote.N) {
 			q := *r.Quote // a quote of a deleted reply keeps no text
 			q.Excerpt, r.Quote = "", &q

@@ -79,6 +79,9 @@ type Collection struct {
 	UpdatedAt   time.Time  `bson:"updated_at"`
 }
 
+// Private reports whether only its owner may see the collection.
+func (c *Collection) Private() bool { return c.Visibility == Private }
+
 func (c *Collection) searchDocument() search.Document {
 	ids := make([]string, 0, len(c.Items))
 	for _, it := range c.Items {

@@ -2,6 +2,8 @@ package curation
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -234,7 +236,7 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Inp
 	}
 	if before != c.Visibility {
 		delta := 1
-		if c.Visibility == Private {
+		if c.Private() {
 			delta = -1
 		}
 		for _, it := range c.Items {
@@ -354,7 +356,8 @@ func itemOf(w *work.Work, note string, at time.Time) Item {
 }
 
 // RefreshWork keeps every collection holding w showing its current face;
-// a work that is gone (deleted, unpublished) drops out of them.
+// a work that is gone (deleted, unpublished) drops out of them. One
+// collection that cannot be refreshed does not keep the others stale.
 func (s *Service) RefreshWork(ctx context.Context, w *work.Work, gone bool) error {
 	var link struct {
 		Collections []string `bson:"collections"`
@@ -366,17 +369,32 @@ func (s *Service) RefreshWork(ctx context.Context, w *work.Work, gone bool) erro
 	if err != nil {
 		return mongodb.Classify("read links of "+w.ID, err)
 	}
+	var errs []error
 	for _, id := range link.Collections {
+		errs = append(errs, s.refreshIn(ctx, id, w, gone))
+	}
+	return errors.Join(errs...)
+}
+
+// refreshTries bounds how often a refresh starts again from a fresh read
+// when its collection changed meanwhile.
+const refreshTries = 5
+
+// refreshIn brings w's change to collection id. The write is conditional
+// on the collection as read, so an edit that landed meanwhile is never
+// overwritten: the refresh reads it again and applies itself on top.
+func (s *Service) refreshIn(ctx context.Context, id string, w *work.Work, gone bool) error {
+	for try := 1; ; try++ {
 		c, err := s.read(ctx, id)
 		if problem.KindOf(err) == problem.KindNotFound {
-			continue
+			return nil
 		}
 		if err != nil {
 			return err
 		}
 		i := slices.IndexFunc(c.Items, func(it Item) bool { return it.WorkID == w.ID })
 		if i < 0 {
-			continue
+			return nil
 		}
 		readAt := c.UpdatedAt
 		if gone {
@@ -385,14 +403,18 @@ func (s *Service) RefreshWork(ctx context.Context, w *work.Work, gone bool) erro
 			c.Items[i] = itemOf(w, c.Items[i].Note, c.Items[i].AddedAt)
 		}
 		c.UpdatedAt = s.now().UTC().Truncate(time.Millisecond)
-		if err := s.replace(ctx, c, readAt); err != nil {
-			return err
+		err = s.replace(ctx, c, readAt)
+		if problem.KindOf(err) == problem.KindConflict && try < refreshTries {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("refresh work %s in collection %s: %w", w.ID, id, err)
 		}
 		if gone {
 			s.unlink(ctx, w.ID, c)
 		}
+		return nil
 	}
-	return nil
 }
 
 // Feature puts a curated collection on the discover page (admins).

@@ -21,8 +21,8 @@ type FeedItem struct {
 	At     time.Time             `json:"at"`
 }
 
-// FeedPage is one page of the feed.
-type FeedPage struct {
+// FeedList is one page of the feed.
+type FeedList struct {
 	Items      []FeedItem `json:"items"`
 	NextCursor *string    `json:"next_cursor"`
 }
@@ -54,7 +54,7 @@ func decodeFeedCursor(s string) (feedCursor, error) {
 // threads of the groups u joined and of those makers' public groups. Each
 // list is read from where the cursor left it, a page deep, so the merge
 // is exact: two reads by _id (the follows and the groups) and two searches.
-func (s *Service) Feed(ctx context.Context, u *account.User, cursor string, limit int) (*FeedPage, error) {
+func (s *Service) Feed(ctx context.Context, u *account.User, cursor string, limit int) (*FeedList, error) {
 	switch {
 	case limit == 0:
 		limit = search.DefaultLimit
@@ -77,7 +77,7 @@ func (s *Service) Feed(ctx context.Context, u *account.User, cursor string, limi
 	if err != nil {
 		return nil, err
 	}
-	p := &FeedPage{Items: make([]FeedItem, 0, limit)}
+	p := &FeedList{Items: make([]FeedItem, 0, limit)}
 	w, t := 0, 0
 	for len(p.Items) < limit && (w < len(works.Items) || t < len(threads.Items)) {
 		takeWork := t >= len(threads.Items) ||

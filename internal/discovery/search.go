@@ -48,6 +48,21 @@ func New(db *mongo.Database, d Deps) *Service {
 	return &Service{index: d.Index, snapshots: db.Collection(SnapshotsCollection), threads: d.Threads, works: d.Works, makers: d.Makers}
 }
 
+// What a search looks for.
+const (
+	TypeWorks       = "works" // the default
+	TypeMakers      = "makers"
+	TypeCollections = "collections"
+)
+
+// Kind is what the search looks for, works unless the params say.
+func (p Params) Kind() string {
+	if p.Type == "" {
+		return TypeWorks
+	}
+	return p.Type
+}
+
 // Params is a search as a person or a client asks for it. Prices are in
 // minor units, like every amount in the API.
 type Params struct {
@@ -122,15 +137,15 @@ func (p Params) query() (kind string, q search.Query, err error) {
 	}
 	sorts := workSorts
 	switch p.Type {
-	case "", "works":
+	case "", TypeWorks:
 		kind, q.Facets = work.SearchKind, WorkFacets
 		if q.Text != "" {
 			q.Highlight = []string{"title"}
 		}
 		q.Filters = append(q.Filters, work.PublicFilter())
-	case "makers":
+	case TypeMakers:
 		kind, q.Facets, sorts = maker.SearchKind, MakerFacets, makerSorts
-	case "collections":
+	case TypeCollections:
 		kind, sorts = curation.SearchKind, collectionSorts
 	default:
 		f["type"] = "type_unknown"

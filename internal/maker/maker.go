@@ -1,6 +1,7 @@
-// Package maker is studios and follows. A maker document is keyed by its
-// user's id and carries what its page shows (Extended Reference and
-// Computed patterns), so the page is a lookup by _id.
+// Package maker is studios, their pages and follows. A maker document is
+// keyed by its user's id and carries what its page shows (Extended
+// Reference and Computed patterns), so the page is a lookup by _id and
+// one search for the maker's works.
 package maker
 
 import (
@@ -23,6 +24,7 @@ import (
 	"guildhall/internal/platform/search"
 	"guildhall/internal/problem"
 	"guildhall/internal/ranking"
+	"guildhall/internal/work"
 )
 
 // Collections owned by this feature.
@@ -80,6 +82,10 @@ type GroupRef struct {
 	URL        string `bson:"url" json:"url"`
 }
 
+// Private reports whether only the group's members may read it (community
+// copies its visibility here: "public" or "private").
+func (g GroupRef) Private() bool { return g.Visibility == "private" }
+
 // Studio is a maker's shop front.
 type Studio struct {
 	ID         string        `bson:"_id"` // the user's id
@@ -123,6 +129,7 @@ type Deps struct {
 	Queue    search.Indexer
 	Notifier Notifier
 	Markdown *markdown.Renderer
+	Works    Works
 }
 
 // Options configure the service.
@@ -136,6 +143,7 @@ type Service struct {
 	makers, follows, following *mongo.Collection
 	accounts                   *account.Service
 	media                      *media.Service
+	works                      Works
 	index                      search.Indexer
 	md                         *markdown.Renderer
 	log                        *slog.Logger
@@ -148,7 +156,7 @@ func New(db *mongo.Database, d Deps, o Options) *Service {
 		o.Logger = slog.Default()
 	}
 	s := &Service{notifier: d.Notifier, makers: db.Collection(Collection), follows: db.Collection(FollowsCollection), following: db.Collection(FollowingCollection),
-		accounts: d.Accounts, media: d.Media, index: d.Queue, md: d.Markdown, log: o.Logger, now: time.Now}
+		accounts: d.Accounts, media: d.Media, works: d.Works, index: d.Queue, md: d.Markdown, log: o.Logger, now: time.Now}
 	d.Queue.Register(SearchKind, Collection, s.projectStudio)
 	return s
 }
@@ -183,6 +191,15 @@ func (s *Service) ByHandle(ctx context.Context, handle string) (*Studio, error) 
 		return nil, err
 	}
 	return s.ByID(ctx, id)
+}
+
+// MakerRef is the face of the maker with id that their works carry.
+func (s *Service) MakerRef(ctx context.Context, id string) (work.MakerRef, error) {
+	st, err := s.ByID(ctx, id)
+	if err != nil {
+		return work.MakerRef{}, err
+	}
+	return work.MakerRef{ID: st.ID, Handle: st.Handle, Name: st.Name, AvatarURL: st.AvatarURL, Location: st.Location}, nil
 }
 
 // StudioInput is what a maker sets on their studio.

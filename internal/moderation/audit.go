@@ -27,8 +27,8 @@ type Entry struct {
 	At          time.Time `bson:"at" json:"at"`
 }
 
-// AuditPage is one page of the audit trail and the cursor of the next.
-type AuditPage struct {
+// AuditList is one page of the audit trail and the cursor of the next.
+type AuditList struct {
 	Items      []Entry `json:"items"`
 	NextCursor *string `json:"next_cursor"`
 	Total      int     `json:"total"`
@@ -56,7 +56,7 @@ func (s *Service) Record(ctx context.Context, e Entry) error {
 // Audit lists the audit trail newest first: admins any group's or, with
 // groupID "", everything; moderators one of their groups' (groupID
 // required); anyone else is forbidden.
-func (s *Service) Audit(ctx context.Context, u *account.User, groupID, cursor string, limit int) (*AuditPage, error) {
+func (s *Service) Audit(ctx context.Context, u *account.User, groupID, cursor string, limit int) (*AuditList, error) {
 	q, err := pageQuery(cursor, limit, map[string]string{})
 	if err != nil {
 		return nil, err
@@ -81,7 +81,7 @@ func (s *Service) Audit(ctx context.Context, u *account.User, groupID, cursor st
 	if err != nil {
 		return nil, problem.Unavailable("search", fmt.Errorf("list audit entries: %w", err))
 	}
-	p := &AuditPage{Items: make([]Entry, 0, len(res.Hits)), Total: res.Total,
+	p := &AuditList{Items: make([]Entry, 0, len(res.Hits)), Total: res.Total,
 		NextCursor: search.NextCursor(q.Offset, q.Limit, len(res.Hits), res.Total)}
 	for _, h := range res.Hits {
 		e, err := entryFrom(h.Document)

@@ -10,8 +10,8 @@ import (
 	"guildhall/internal/problem"
 )
 
-// Page is one page of the moderation queue and the cursor of the next.
-type Page struct {
+// ReportList is one page of the moderation queue and the cursor of the next.
+type ReportList struct {
 	Items      []Report `json:"items"`
 	NextCursor *string  `json:"next_cursor"`
 	Total      int      `json:"total"`
@@ -22,7 +22,7 @@ type Page struct {
 // report up): admins see every report, a group's moderators the reports on
 // their groups' threads and replies, anyone else is forbidden. One read by
 // _id for the moderator's groups, one search.
-func (s *Service) Queue(ctx context.Context, u *account.User, status, cursor string, limit int) (*Page, error) {
+func (s *Service) Queue(ctx context.Context, u *account.User, status, cursor string, limit int) (*ReportList, error) {
 	if status == "" {
 		status = StatusOpen
 	}
@@ -47,7 +47,7 @@ func (s *Service) Queue(ctx context.Context, u *account.User, status, cursor str
 	if err != nil {
 		return nil, problem.Unavailable("search", fmt.Errorf("list reports: %w", err))
 	}
-	p := &Page{Items: make([]Report, 0, len(res.Hits)), Total: res.Total,
+	p := &ReportList{Items: make([]Report, 0, len(res.Hits)), Total: res.Total,
 		NextCursor: search.NextCursor(q.Offset, q.Limit, len(res.Hits), res.Total)}
 	for _, h := range res.Hits {
 		r, err := reportFrom(h.Document)

@@ -101,6 +101,16 @@ type Report struct {
 	UpdatedAt      time.Time `json:"updated_at"`
 }
 
+// Open reports whether the report waits for a decision.
+func (r Report) Open() bool { return r.Status == StatusOpen }
+
+// BySystem reports whether the platform filed the report itself (or its
+// reporter's account is gone).
+func (r Report) BySystem() bool { return r.ReporterID == SystemReporter || r.ReporterHandle == "" }
+
+// Decision reports whether the action closed the report.
+func (a Action) Decision() bool { return a.Action == ActionResolved || a.Action == ActionDismissed }
+
 // stored is a report as MongoDB holds it: the reporters themselves, so a
 // second report by the same person is recognised and changes nothing.
 type stored struct {

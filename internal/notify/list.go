@@ -17,8 +17,8 @@ const (
 	MaxLimit     = 100
 )
 
-// Page is one page of a box, newest first.
-type Page struct {
+// NotificationList is one page of a user's box, newest first.
+type NotificationList struct {
 	Items      []Notification `json:"items"`
 	NextCursor *string        `json:"next_cursor"`
 	Unread     int            `json:"unread"` // the whole box's, from the inbox
@@ -41,7 +41,7 @@ type Page struct {
 // A seq whose item is missing (a delivery in flight, or one a crash cut
 // short) is skipped, so a page may hold fewer than limit items and still
 // have a next.
-func (s *Service) List(ctx context.Context, recipientID, cursor string, limit int) (*Page, error) {
+func (s *Service) List(ctx context.Context, recipientID, cursor string, limit int) (*NotificationList, error) {
 	f := map[string]string{}
 	switch {
 	case limit == 0:
@@ -60,7 +60,7 @@ func (s *Service) List(ctx context.Context, recipientID, cursor string, limit in
 	if err != nil {
 		return nil, err
 	}
-	page := &Page{Items: []Notification{}, Unread: in.unread()}
+	page := &NotificationList{Items: []Notification{}, Unread: in.unread()}
 	top := in.Seq
 	if from > 0 {
 		top = min(from, in.Seq)

@@ -114,7 +114,7 @@ func (r *rig) all(t *testing.T, user string, limit int) []notify.Notification {
 	return nil
 }
 
-func (r *rig) page(t *testing.T, user string) *notify.Page {
+func (r *rig) page(t *testing.T, user string) *notify.NotificationList {
 	t.Helper()
 	p, err := r.svc.List(context.Background(), user, "", notify.MaxLimit)
 	if err != nil {

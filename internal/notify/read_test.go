@@ -9,7 +9,7 @@ import (
 	"guildhall/internal/notify"
 )
 
-func readState(p *notify.Page) map[string]bool {
+func readState(p *notify.NotificationList) map[string]bool {
 	out := map[string]bool{}
 	for _, n := range p.Items {
 		out[n.ID] = n.Read

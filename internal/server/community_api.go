@@ -200,12 +200,8 @@ func (s *Server) apiGroupThreads(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	v, err := s.community.Group(ctx, currentUser(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	l, err := s.community.GroupThreads(ctx, v, c.QueryParam("sort"), c.QueryParam("cursor"), limit)
+	l, err := s.community.GroupThreads(c.Request().Context(), currentUser(c), c.Param("id"), c.QueryParam("sort"),
+		c.QueryParam("cursor"), limit)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ type searchPage struct {
 	fieldsPage
 	Params      discovery.Params
 	Result      *discovery.Result
-	Works       *work.Page
+	Works       *work.Results
 	Makers      []discovery.MakerCard
 	Collections []discovery.CollectionCard
 	Min, Max    string
@@ -60,6 +60,18 @@ func (p *searchPage) Next() string {
 	return p.Link("cursor", "") + "&cursor=" + url.QueryEscape(*p.Result.NextCursor)
 }
 
+// Types are what the search form offers to look for.
+func (p *searchPage) Types() []string {
+	return []string{discovery.TypeWorks, discovery.TypeMakers, discovery.TypeCollections}
+}
+
+// Type is what this search looks for.
+func (p *searchPage) Type() string { return p.Params.Kind() }
+
+// ForWorks reports whether the search looks for works, which price and
+// stock narrow.
+func (p *searchPage) ForWorks() bool { return p.Params.Kind() == discovery.TypeWorks }
+
 // CategoryName labels a category id in the page's language.
 func (p *searchPage) CategoryName(id string) string {
 	if c, ok := work.CategoryByID(id); ok {
@@ -82,7 +94,7 @@ func (s *Server) searchPage(c echo.Context) error {
 		return err
 	}
 	page.Result = res
-	page.Works = &work.Page{}
+	page.Works = &work.Results{}
 	for _, it := range res.Items {
 		switch v := it.(type) {
 		case work.Card:
@@ -98,7 +110,7 @@ func (s *Server) searchPage(c echo.Context) error {
 
 type feedPage struct {
 	Page
-	Feed *discovery.FeedPage
+	Feed *discovery.FeedList
 }
 
 func (s *Server) feedPage(c echo.Context) error {

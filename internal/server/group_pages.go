@@ -6,67 +6,30 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"guildhall/internal/account"
 	"guildhall/internal/community"
 	"guildhall/internal/problem"
 )
-
-// Helpers the community templates share.
 
 // Groups.
 
 type groupPage struct {
 	Page
 	*community.GroupView
-	Threads *community.ThreadList
-	Sort    string
-}
-
-// JoinState is what the join button says for this viewer: signin, join,
-// request, pending, leave, banned or owner.
-func (p *groupPage) JoinState() string {
-	m := p.Access.Member
-	switch {
-	case p.User == nil:
-		return "signin"
-	case m == nil:
-		if p.Group.JoinPolicy == "approval" {
-			return "request"
-		}
-		return "join"
-	case m.Role == community.RoleOwner:
-		return "owner"
-	case m.Status == community.StatusPending:
-		return "pending"
-	case m.Status == community.StatusBanned:
-		return "banned"
-	}
-	return "leave"
 }
 
 // groupPage is a group's front: two reads by _id and, when the viewer may
 // read the threads, one search.
 func (s *Server) groupPage(c echo.Context) error {
-	ctx := c.Request().Context()
 	q, err := listQuery(c)
 	if err != nil {
 		return err
 	}
-	v, err := s.community.Group(ctx, currentUser(c), c.Param("id"))
+	v, err := s.community.GroupPage(c.Request().Context(), currentUser(c), c.Param("id"), q.Sort, q.Cursor, q.Limit)
 	if err != nil {
 		return err
 	}
-	sort := q.Sort
-	if sort == "" {
-		sort = "active"
-	}
-	p := &groupPage{Page: s.page(c, ""), GroupView: v, Sort: sort}
+	p := &groupPage{Page: s.page(c, ""), GroupView: v}
 	p.RawTitle = v.Group.Name
-	if v.Access.Read {
-		if p.Threads, err = s.community.GroupThreads(ctx, v, sort, q.Cursor, q.Limit); err != nil {
-			return err
-		}
-	}
 	return s.render(c, http.StatusOK, "group", p)
 }
 
@@ -98,21 +61,17 @@ func (s *Server) newGroupFormPage(c echo.Context, title string) *groupFormPage {
 
 // newGroupPage is the form for a new group; groups are for makers.
 func (s *Server) newGroupPage(c echo.Context) error {
-	if !currentUser(c).HasRole(account.RoleMaker) {
-		return problem.Forbidden("open_a_studio_first")
+	if err := s.community.MayCreateGroup(currentUser(c)); err != nil {
+		return err
 	}
 	return s.render(c, http.StatusOK, "group_form", s.newGroupFormPage(c, "group_new_title"))
 }
 
 func (s *Server) editGroupPage(c echo.Context) error {
-	v, err := s.community.Group(c.Request().Context(), currentUser(c), c.Param("id"))
+	g, err := s.community.GroupToEdit(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	if !v.Access.Own && !v.Access.Admin {
-		return problem.Forbidden("not_group_owner")
-	}
-	g := v.Group
 	p := s.newGroupFormPage(c, "group_edit_title")
 	p.GroupID, p.Name, p.Description, p.Rules, p.Visibility, p.JoinPolicy, p.CoverURL =
 		g.ID, g.Name, g.Description, g.Rules, g.Visibility, g.JoinPolicy, g.CoverURL
@@ -164,30 +123,19 @@ func (s *Server) groupFormSubmit(c echo.Context) error {
 
 type membersPage struct {
 	Page
-	*community.GroupView
-	Members *community.MemberPage
-	Status  string
+	*community.MembersView
 }
 
 func (s *Server) membersPage(c echo.Context) error {
-	ctx, u, id := c.Request().Context(), currentUser(c), c.Param("id")
 	q, err := listQuery(c)
 	if err != nil {
 		return err
 	}
-	status := c.QueryParam("status")
-	if status == "" {
-		status = community.StatusActive
-	}
-	v, err := s.community.Group(ctx, u, id)
+	v, err := s.community.MembersPage(c.Request().Context(), currentUser(c), c.Param("id"), c.QueryParam("status"), q.Cursor, q.Limit)
 	if err != nil {
 		return err
 	}
-	p := &membersPage{Page: s.page(c, "members_title"), GroupView: v, Status: status}
-	if p.Members, err = s.community.Members(ctx, u, id, status, q.Cursor, q.Limit); err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "members", p)
+	return s.render(c, http.StatusOK, "members", &membersPage{Page: s.page(c, "members_title"), MembersView: v})
 }
 
 // memberSubmit is a moderator's button on the members page.

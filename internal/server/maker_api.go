@@ -72,15 +72,11 @@ func (s *Server) apiMakerWorks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.makers.ByHandle(c.Request().Context(), c.Param("handle"))
+	works, err := s.makers.WorksOf(c.Request().Context(), c.Param("handle"), q)
 	if err != nil {
 		return err
 	}
-	page, err := s.works.ByMaker(c.Request().Context(), st.ID, q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return c.JSON(http.StatusOK, works)
 }
 
 func (s *Server) apiFollow(c echo.Context) error {

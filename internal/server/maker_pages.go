@@ -5,12 +5,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"guildhall/internal/work"
+	"guildhall/internal/maker"
 )
 
 type makerPage struct {
 	Page
-	*work.MakerView
+	*maker.View
 	Sort string
 }
 
@@ -22,11 +22,11 @@ func (s *Server) makerPage(c echo.Context) error {
 	if q.Sort == "" {
 		q.Sort = "newest"
 	}
-	v, err := s.works.MakerPage(c.Request().Context(), currentUser(c), c.Param("handle"), q)
+	v, err := s.makers.MakerPage(c.Request().Context(), currentUser(c), c.Param("handle"), q)
 	if err != nil {
 		return err
 	}
-	p := &makerPage{Page: s.page(c, ""), MakerView: v, Sort: q.Sort}
+	p := &makerPage{Page: s.page(c, ""), View: v, Sort: q.Sort}
 	p.RawTitle = v.Studio.Name
 	return s.render(c, http.StatusOK, "maker", p)
 }

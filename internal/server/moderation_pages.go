@@ -20,7 +20,7 @@ func (s *Server) reportSubmit(c echo.Context) error {
 
 type moderationPage struct {
 	Page
-	Queue  *moderation.Page
+	Queue  *moderation.ReportList
 	Status string
 }
 

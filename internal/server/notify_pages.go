@@ -10,7 +10,7 @@ import (
 
 type notificationsPage struct {
 	Page
-	Box *notify.Page
+	Box *notify.NotificationList
 }
 
 // notificationsPage is the signed-in user's box, newest first.

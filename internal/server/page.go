@@ -90,6 +90,15 @@ type Page struct {
 	assets    map[string]string
 }
 
+// OtherLangName is the name of the other language, in that language, for
+// the switch in the header.
+func (p *Page) OtherLangName() string {
+	if p.OtherLang == "zh-CN" {
+		return p.T("lang_zh")
+	}
+	return p.T("lang_en")
+}
+
 // T translates key into the page's language.
 func (p *Page) T(key string, args ...any) string { return p.catalog.T(p.Lang, key, args...) }
 

@@ -30,26 +30,14 @@ type asset struct {
 	contentType string
 }
 
-var pageNames = []string{"home", "signup", "signin", "settings", "error", "maker", "work", "studio", "studio_settings", "work_form", "search", "feed", "collection",
-	"group", "group_form", "members", "post_form", "thread", "notifications", "moderation"}
-
 func loadCatalog() (*i18n.Catalog, error) { return i18n.Load(web.Locales()) }
 
 func loadViews(catalog *i18n.Catalog) (*views, error) {
 	v := &views{pages: map[string]*template.Template{}, assets: map[string]string{}, files: map[string]asset{}}
-	funcs := template.FuncMap{"inc": func(i int) int { return i + 1 }, "money": money}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(web.Templates(), "layout.html", "partials.html")
-	if err != nil {
-		return nil, fmt.Errorf("parse layout: %w", err)
+	if err := v.parsePages(); err != nil {
+		return nil, err
 	}
-	for _, name := range pageNames {
-		t, err := template.Must(layout.Clone()).ParseFS(web.Templates(), name+".html")
-		if err != nil {
-			return nil, fmt.Errorf("parse page %s: %w", name, err)
-		}
-		v.pages[name] = t
-	}
-	err = fs.WalkDir(web.Static(), ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(web.Static(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -68,6 +56,33 @@ func loadViews(catalog *i18n.Catalog) (*views, error) {
 		return nil, fmt.Errorf("hash static files: %w", err)
 	}
 	return v, nil
+}
+
+// parsePages parses each page: a file directly in web/templates is a page
+// named after it, and web/templates/common holds what pages share (the
+// layout and the partials), parsed into every page.
+func (v *views) parsePages() error {
+	funcs := template.FuncMap{"inc": func(i int) int { return i + 1 }, "money": money}
+	common, err := template.New("common").Funcs(funcs).ParseFS(web.Templates(), "common/*.html")
+	if err != nil {
+		return fmt.Errorf("parse the layout and partials: %w", err)
+	}
+	files, err := fs.ReadDir(web.Templates(), ".")
+	if err != nil {
+		return fmt.Errorf("list pages: %w", err)
+	}
+	for _, f := range files {
+		name, ok := strings.CutSuffix(f.Name(), ".html")
+		if f.IsDir() || !ok {
+			continue
+		}
+		t, err := template.Must(common.Clone()).ParseFS(web.Templates(), f.Name())
+		if err != nil {
+			return fmt.Errorf("parse page %s: %w", name, err)
+		}
+		v.pages[name] = t
+	}
+	return nil
 }
 
 // static serves content-hashed files: the name changes with the content, so

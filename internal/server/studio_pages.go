@@ -35,12 +35,9 @@ func (s *Server) newWorkPage(c echo.Context) error {
 }
 
 func (s *Server) editWorkPage(c echo.Context) error {
-	w, err := s.works.Get(c.Request().Context(), currentUser(c), c.Param("id"))
+	w, err := s.works.ToEdit(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
-	}
-	if w.Maker.ID != currentUser(c).ID {
-		return problem.NotFound("work")
 	}
 	p := s.newWorkFormPage(c, "work_edit_title")
 	p.WorkID, p.Title, p.Description, p.Price, p.Currency = w.ID, w.Title, w.Description, decimal(w.Price.Amount), w.Price.Currency
@@ -142,11 +139,14 @@ func (s *Server) workFormSubmit(c echo.Context) error {
 	if id != "" {
 		p.fieldsPage.Page = s.page(c, "work_edit_title")
 		p.WorkID = id
-		if w, err := s.works.Get(ctx, u, id); err == nil && w.Maker.ID == u.ID {
-			p.Images = w.Images
-		} else {
-			return problem.NotFound("work")
+		// Read first, a second feature call on purpose: someone else's
+		// work is refused before their files go through the media
+		// pipeline, and a form that comes back shows the images as stored.
+		w, err := s.works.ToEdit(ctx, u, id)
+		if err != nil {
+			return err
 		}
+		p.Images = w.Images
 	}
 	in, errs := s.workFormInput(c, p)
 	if len(errs) > 0 {
@@ -180,29 +180,19 @@ func (s *Server) deleteWorkSubmit(c echo.Context) error {
 
 type studioPage struct {
 	Page
-	Studio *maker.Studio
-	Works  *work.Page
+	*maker.View
 }
 
 func (s *Server) studioPage(c echo.Context) error {
-	ctx, u := c.Request().Context(), currentUser(c)
-	p := &studioPage{Page: s.page(c, "studio_title")}
-	st, err := s.makers.ByID(ctx, u.ID)
-	switch {
-	case problem.KindOf(err) == problem.KindNotFound:
-		return s.render(c, http.StatusOK, "studio", p)
-	case err != nil:
-		return err
-	}
 	q, err := listQuery(c)
 	if err != nil {
 		return err
 	}
-	if p.Works, err = s.works.Studio(ctx, u, q); err != nil {
+	v, err := s.makers.OwnStudio(c.Request().Context(), currentUser(c), q)
+	if err != nil {
 		return err
 	}
-	p.Studio = st
-	return s.render(c, http.StatusOK, "studio", p)
+	return s.render(c, http.StatusOK, "studio", &studioPage{Page: s.page(c, "studio_title"), View: v})
 }
 
 type studioSettingsPage struct {

@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"guildhall/internal/community"
+	"guildhall/internal/moderation"
 	"guildhall/internal/problem"
 )
 
@@ -27,6 +29,10 @@ type postFormPage struct {
 	QuoteID    string
 	NeedsTitle bool
 }
+
+// NewThread reports whether the form starts a thread, which may link works
+// and carry images.
+func (p *postFormPage) NewThread() bool { return p.Kind == "thread" }
 
 func (s *Server) postForm(c echo.Context, kind, action, back, subject string) *postFormPage {
 	return &postFormPage{fieldsPage: fieldsPage{Page: s.page(c, "post_"+kind+"_title")}, Kind: kind,
@@ -143,6 +149,46 @@ func (p *threadPage) HereLink(anchor string) string {
 	return threadPath(p.Thread.ID) + "?page=" + strconv.Itoa(p.PageNo) + "#" + anchor
 }
 
+// post is one post of a thread page, the thread itself (Reply nil) or one
+// of its replies, as the post_meta, like_form, report_form and mute_form
+// partials (web/templates/common/post.html) show it.
+type post struct {
+	*threadPage
+	Reply        *community.ReplyView
+	Key          string // names the post in element and test ids: "thread" or "r<n>"
+	Anchor       string // where a form on the post comes back to
+	Author       community.Person
+	CreatedAt    time.Time
+	EditedAt     *time.Time
+	AvatarSize   int
+	AuthorTestID string
+	Liked        bool // by the viewer
+	LikeAPI      string
+	LikeCountID  string // the element showing its likes, which the button updates
+	TargetType   string // the post in a report
+	TargetID     string
+	AuthorMuted  bool
+	MuteTestID   string
+}
+
+// ThreadPost is the thread as a post of its page.
+func (p *threadPage) ThreadPost() post {
+	t := p.Thread
+	return post{threadPage: p, Key: "thread", Anchor: "top", Author: t.Author, CreatedAt: t.CreatedAt,
+		EditedAt: t.EditedAt, AvatarSize: 32, AuthorTestID: "thread-author", Liked: p.Liked,
+		LikeAPI: "/api/v1/threads/" + t.ID + "/reactions", LikeCountID: "thread-likes",
+		TargetType: moderation.TargetThread, TargetID: t.ID, AuthorMuted: p.Muted, MuteTestID: "mute-thread-author"}
+}
+
+// ReplyPost is reply r as a post of the page.
+func (p *threadPage) ReplyPost(r community.ReplyView) post {
+	key := "r" + r.ID
+	return post{threadPage: p, Reply: &r, Key: key, Anchor: key, Author: r.Author, CreatedAt: r.CreatedAt,
+		EditedAt: r.EditedAt, AvatarSize: 24, Liked: r.Liked,
+		LikeAPI: "/api/v1/threads/" + p.Thread.ID + "/replies/" + r.ID + "/reactions", LikeCountID: "likes-" + key,
+		TargetType: moderation.TargetReply, TargetID: p.Thread.ID + ":" + r.ID, AuthorMuted: r.Muted, MuteTestID: "mute-" + key}
+}
+
 // threadPage is one page of a thread: the thread, the viewer's
 // membership (and the group only when the membership does not decide),
 // one bucket of replies and the viewer's likes, each read by _id.
@@ -224,14 +270,9 @@ func (s *Server) deleteThreadSubmit(c echo.Context) error {
 }
 
 func (s *Server) editThreadPage(c echo.Context) error {
-	u := currentUser(c)
-	v, err := s.community.Thread(c.Request().Context(), u, c.Param("id"))
+	t, err := s.community.ThreadToEdit(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
-	}
-	t := v.Thread
-	if t.Author.ID != u.ID || t.Deleted {
-		return problem.Forbidden("not_your_post")
 	}
 	p := s.postForm(c, "edit_thread", threadPath(t.ID)+"/edit", threadPath(t.ID), t.GroupName)
 	p.PostTitle, p.Body = t.Title, t.Body
@@ -270,30 +311,13 @@ func replyNumber(c echo.Context) (int, error) {
 }
 
 func (s *Server) editReplyPage(c echo.Context) error {
-	u, id := currentUser(c), c.Param("id")
-	n, err := replyNumber(c)
+	t, r, err := s.community.ReplyToEdit(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("n"))
 	if err != nil {
 		return err
 	}
-	v, err := s.community.ThreadPage(c.Request().Context(), u, id, strconv.Itoa(community.PageOf(n)))
-	if problem.KindOf(err) == problem.KindNotFound {
-		return problem.NotFound("reply")
-	}
-	if err != nil {
-		return err
-	}
-	for _, r := range v.Replies {
-		if r.N != n {
-			continue
-		}
-		if r.Author.ID != u.ID || r.Deleted {
-			return problem.Forbidden("not_your_post")
-		}
-		p := s.postForm(c, "edit_reply", c.Request().URL.Path, replyLink(id, n), v.Thread.Title)
-		p.Body = r.Body
-		return s.render(c, http.StatusOK, "post_form", p)
-	}
-	return problem.NotFound("reply")
+	p := s.postForm(c, "edit_reply", c.Request().URL.Path, replyLink(t.ID, r.N), t.Title)
+	p.Body = r.Body
+	return s.render(c, http.StatusOK, "post_form", p)
 }
 
 func (s *Server) editReplySubmit(c echo.Context) error {

@@ -5,16 +5,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"guildhall/internal/curation"
 	"guildhall/internal/work"
 )
 
 type workPage struct {
 	Page
 	*work.WorkView
-	Summary, ImageURL, CanonicalURL, PriceDecimal, CategoryLabel string
-	Lists                                                        []curation.ListRef // the viewer's, for "save"
-	Saved                                                        bool
+	ImageURL, CanonicalURL, PriceDecimal, CategoryLabel string
+	Saved                                               bool
 }
 
 func (s *Server) workPage(c echo.Context) error {
@@ -28,13 +26,7 @@ func (s *Server) workPage(c echo.Context) error {
 	w := v.Work
 	p := &workPage{Page: s.page(c, ""), WorkView: v, CanonicalURL: s.cfg.BaseURL + w.Path(), PriceDecimal: decimal(w.Price.Amount),
 		Saved: c.QueryParam("saved") == "1"}
-	if w.Status == work.StatusPublished {
-		if p.Lists, err = s.curation.ListsOf(c.Request().Context(), currentUser(c)); err != nil {
-			return err
-		}
-	}
 	p.RawTitle = w.Title
-	p.Summary = s.works.Summary(w, 200)
 	if img, ok := w.Cover(); ok {
 		p.ImageURL = s.cfg.BaseURL + img.Large
 	}

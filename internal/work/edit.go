@@ -24,7 +24,7 @@ func (s *Service) projectWork(raw bson.Raw) (search.Document, bool, error) {
 
 // Create makes a work for u, who must have opened a studio.
 func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work, error) {
-	st, err := s.makers.ByID(ctx, u.ID)
+	maker, err := s.makers.MakerRef(ctx, u.ID)
 	if problem.KindOf(err) == problem.KindNotFound {
 		return nil, problem.Forbidden("open_a_studio_first")
 	}
@@ -32,7 +32,7 @@ func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work,
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	w := &Work{ID: mongodb.NewID(), Maker: MakerRef{ID: st.ID, Handle: st.Handle, Name: st.Name, AvatarURL: st.AvatarURL, Location: st.Location},
+	w := &Work{ID: mongodb.NewID(), Maker: maker,
 		Status: StatusDraft, Materials: []string{}, Tags: []string{}, Images: []Image{}, Variants: []Variant{},
 		CreatedAt: now, UpdatedAt: now}
 	if err := in.apply(w, true); err != nil {
@@ -44,7 +44,7 @@ func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work,
 	if in.Status != nil {
 		w.Status = *in.Status
 	}
-	if w.Status == StatusPublished {
+	if w.Published() {
 		w.PublishedAt = &now
 	}
 	err = s.queue.Write(ctx, SearchKind, w.ID, func(ctx context.Context) (search.Document, error) {
@@ -56,8 +56,8 @@ func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Work,
 	if err != nil {
 		return nil, err
 	}
-	if w.Status == StatusPublished {
-		if err := s.makers.AddWorks(ctx, st.ID, 1); err != nil {
+	if w.Published() {
+		if err := s.makers.AddWorks(ctx, maker.ID, 1); err != nil {
 			return nil, err
 		}
 	}
@@ -96,10 +96,16 @@ func (s *Service) Get(ctx context.Context, viewer *account.User, id string) (*Wo
 		}
 		return nil, mongodb.Classify("read work "+id, err)
 	}
-	if w.Status != StatusPublished && (viewer == nil || viewer.ID != w.Maker.ID) {
+	if !w.Published() && (viewer == nil || viewer.ID != w.Maker.ID) {
 		return nil, problem.NotFound("work")
 	}
 	return &w, nil
+}
+
+// ToEdit is u's work for its edit form, under the rule its changes are
+// (see owned).
+func (s *Service) ToEdit(ctx context.Context, u *account.User, id string) (*Work, error) {
+	return s.owned(ctx, u, id)
 }
 
 // owned returns the work if u made it: someone else's draft is not found,
@@ -133,7 +139,7 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Inp
 	if in.Status != nil {
 		w.Status = *in.Status
 	}
-	if w.Status == StatusPublished && w.PublishedAt == nil {
+	if w.Published() && w.PublishedAt == nil {
 		w.PublishedAt = &now
 	}
 	w.UpdatedAt = now
@@ -153,7 +159,7 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Inp
 	if err := s.countPublished(ctx, w.Maker.ID, before, w.Status); err != nil {
 		return nil, err
 	}
-	s.changed(ctx, w, w.Status != StatusPublished)
+	s.changed(ctx, w, !w.Published())
 	return w, nil
 }
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"guildhall/internal/account"
-	"guildhall/internal/maker"
+	"guildhall/internal/markdown"
 	"guildhall/internal/platform/search"
 	"guildhall/internal/problem"
 )
@@ -43,8 +43,9 @@ func (c Card) TitleHTML() template.HTML {
 	return template.HTML(html.EscapeString(c.Title))
 }
 
-// Page is one page of cards and the cursor of the next.
-type Page struct {
+// Results are one page of a list of works: its cards and the cursor of
+// the next page.
+type Results struct {
 	Items      []Card  `json:"items"`
 	NextCursor *string `json:"next_cursor"`
 	Total      int     `json:"total"`
@@ -88,7 +89,7 @@ func PublicFilter() search.Filter {
 }
 
 // ByMaker lists a maker's published works.
-func (s *Service) ByMaker(ctx context.Context, makerID string, q ListQuery) (*Page, error) {
+func (s *Service) ByMaker(ctx context.Context, makerID string, q ListQuery) (*Results, error) {
 	sq, err := q.search()
 	if err != nil {
 		return nil, err
@@ -99,7 +100,7 @@ func (s *Service) ByMaker(ctx context.Context, makerID string, q ListQuery) (*Pa
 
 // Studio lists all of u's own works, drafts and archived ones included,
 // most recently changed first.
-func (s *Service) Studio(ctx context.Context, u *account.User, q ListQuery) (*Page, error) {
+func (s *Service) Studio(ctx context.Context, u *account.User, q ListQuery) (*Results, error) {
 	if q.Sort == "" {
 		q.Sort = "updated"
 	}
@@ -111,12 +112,12 @@ func (s *Service) Studio(ctx context.Context, u *account.User, q ListQuery) (*Pa
 	return s.list(ctx, sq)
 }
 
-func (s *Service) list(ctx context.Context, q search.Query) (*Page, error) {
+func (s *Service) list(ctx context.Context, q search.Query) (*Results, error) {
 	res, err := s.index.Search(ctx, SearchKind, q)
 	if err != nil {
 		return nil, problem.Unavailable("search", fmt.Errorf("list works: %w", err))
 	}
-	p := &Page{Items: make([]Card, 0, len(res.Hits)), Total: res.Total}
+	p := &Results{Items: make([]Card, 0, len(res.Hits)), Total: res.Total}
 	for _, h := range res.Hits {
 		p.Items = append(p.Items, CardFrom(h.Document))
 	}
@@ -136,47 +137,20 @@ func CardFrom(d search.Document) Card {
 		PublishedAt: search.Time(num("published_at"))}
 }
 
-// MakerView is what the maker page shows.
-type MakerView struct {
-	Studio    *maker.Studio
-	Works     *Page
-	Following bool
-	Own       bool
-}
-
-// MakerPage assembles a maker's page: two reads by _id for the studio, one
-// for the viewer's follow edge, and one search for the works.
-func (s *Service) MakerPage(ctx context.Context, viewer *account.User, handle string, q ListQuery) (*MakerView, error) {
-	st, err := s.makers.ByHandle(ctx, handle)
-	if err != nil {
-		return nil, err
-	}
-	works, err := s.ByMaker(ctx, st.ID, q)
-	if err != nil {
-		return nil, err
-	}
-	v := &MakerView{Studio: st, Works: works}
-	if viewer != nil {
-		v.Own = viewer.ID == st.ID
-		if v.Following, err = s.makers.Follows(ctx, viewer.ID, st.ID); err != nil {
-			return nil, err
-		}
-	}
-	return v, nil
-}
-
 // WorkView is what the work page shows.
 type WorkView struct {
 	Work       *Work
+	Summary    string // the description as plain text, for link previews
 	Favourited bool
 	Own        bool
 	Similar    []Card
-	RedirectTo string // set when the slug in the URL is not the current one
+	Lists      []ListRef // the viewer's collections, for "save" (published works only)
+	RedirectTo string    // set when the slug in the URL is not the current one
 }
 
 // WorkPage assembles a work's page: one read for the work (it carries its
-// maker's card), one for the viewer's favourite edge, one search for
-// similar works.
+// maker's card), one for the viewer's favourite edge, one for the
+// viewer's collections, one search for similar works.
 func (s *Service) WorkPage(ctx context.Context, viewer *account.User, id, slug string) (*WorkView, error) {
 	w, err := s.Get(ctx, viewer, id)
 	if err != nil {
@@ -185,12 +159,16 @@ func (s *Service) WorkPage(ctx context.Context, viewer *account.User, id, slug s
 	if slug != w.Slug {
 		return &WorkView{Work: w, RedirectTo: w.Path()}, nil
 	}
-	v := &WorkView{Work: w, Own: viewer != nil && viewer.ID == w.Maker.ID}
+	v := &WorkView{Work: w, Own: viewer != nil && viewer.ID == w.Maker.ID,
+		Summary: markdown.Excerpt(s.md.Text(w.Description), 200)}
 	if v.Favourited, err = s.Favourited(ctx, viewer, w.ID); err != nil {
 		return nil, err
 	}
-	if w.Status == StatusPublished {
+	if w.Published() {
 		if v.Similar, err = s.Similar(ctx, w, 6); err != nil {
+			return nil, err
+		}
+		if v.Lists, err = s.lists.ListsOf(ctx, viewer); err != nil {
 			return nil, err
 		}
 	}
@@ -225,9 +203,9 @@ func (s *Service) Sitemap(ctx context.Context, limit int) ([]SitemapEntry, error
 
 // FeedOf lists the newest published works of the makers makerIDs from
 // offset: one search.
-func (s *Service) FeedOf(ctx context.Context, makerIDs []string, offset, limit int) (*Page, error) {
+func (s *Service) FeedOf(ctx context.Context, makerIDs []string, offset, limit int) (*Results, error) {
 	if len(makerIDs) == 0 {
-		return &Page{Items: []Card{}}, nil
+		return &Results{Items: []Card{}}, nil
 	}
 	ids := make([]any, len(makerIDs))
 	for i, m := range makerIDs {

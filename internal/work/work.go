@@ -13,7 +13,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"guildhall/internal/maker"
+	"guildhall/internal/account"
 	"guildhall/internal/markdown"
 	"guildhall/internal/media"
 	"guildhall/internal/platform/search"
@@ -111,6 +111,9 @@ type Work struct {
 	PublishedAt     *time.Time    `bson:"published_at,omitempty"`
 }
 
+// Published reports whether people other than its maker may see the work.
+func (w *Work) Published() bool { return w.Status == StatusPublished }
+
 // InStock reports whether the work can be bought now.
 func (w *Work) InStock() bool {
 	if w.MadeToOrder {
@@ -169,9 +172,32 @@ func SearchDocumentOf(w *Work, descriptionText string) search.Document {
 	return w.searchDocument(descriptionText)
 }
 
+// Makers is what works need of makers' studios: the face a work carries
+// (Extended Reference) and the count of a maker's published works. The
+// app answers it from the maker feature, which builds on this one to show
+// a maker's works.
+type Makers interface {
+	MakerRef(ctx context.Context, makerID string) (MakerRef, error)
+	AddWorks(ctx context.Context, makerID string, delta int) error
+}
+
+// ListRef names one of a viewer's collections, which a work's page offers
+// to save the work to.
+type ListRef struct {
+	ID    string
+	Title string
+}
+
+// Lists tells a work's page the viewer's collections. The app answers it
+// from the curation feature, which builds on this one.
+type Lists interface {
+	ListsOf(ctx context.Context, u *account.User) ([]ListRef, error)
+}
+
 // Deps are what works build on.
 type Deps struct {
-	Makers   *maker.Service
+	Makers   Makers
+	Lists    Lists
 	Media    *media.Service
 	Index    search.Index
 	Queue    search.Indexer
@@ -186,7 +212,8 @@ type Options struct {
 // Service implements works.
 type Service struct {
 	works, favourites *mongo.Collection
-	makers            *maker.Service
+	makers            Makers
+	lists             Lists
 	media             *media.Service
 	index             search.Index
 	queue             search.Indexer
@@ -202,7 +229,7 @@ func New(db *mongo.Database, d Deps, o Options) *Service {
 		o.Logger = slog.Default()
 	}
 	s := &Service{works: db.Collection(Collection), favourites: db.Collection(FavouritesCollection),
-		makers: d.Makers, media: d.Media, index: d.Index, queue: d.Queue, md: d.Markdown, log: o.Logger, now: time.Now}
+		makers: d.Makers, lists: d.Lists, media: d.Media, index: d.Index, queue: d.Queue, md: d.Markdown, log: o.Logger, now: time.Now}
 	d.Queue.Register(SearchKind, Collection, s.projectWork)
 	return s
 }
@@ -220,10 +247,4 @@ func Slugify(title string) string {
 		return "work"
 	}
 	return s
-}
-
-// Summary is the description as plain text cut to n characters, for link
-// previews and meta descriptions.
-func (s *Service) Summary(w *Work, n int) string {
-	return markdown.Excerpt(s.md.Text(w.Description), n)
 }
