@@ -33,10 +33,13 @@ const (
 // people (an i18n key where the page layer translates it) and per-field
 // messages.
 type Error struct {
-	Kind       Kind
-	Code       string
-	Message    string
-	Fields     map[string]string
+	Kind    Kind
+	Code    string
+	Message string
+	Fields  map[string]string
+	// Data are facts the caller needs to act on the failure (the new total
+	// of a checkout whose prices changed), rendered with the error.
+	Data       map[string]any
 	RetryAfter time.Duration
 	Err        error // the cause, for logs
 }
