@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"guildhall/internal/account"
+	"guildhall/internal/commerce"
 	"guildhall/internal/community"
 	"guildhall/internal/config"
 	"guildhall/internal/curation"
@@ -28,6 +29,7 @@ import (
 	"guildhall/internal/media"
 	"guildhall/internal/moderation"
 	"guildhall/internal/notify"
+	"guildhall/internal/payment"
 	"guildhall/internal/platform/blob"
 	fsblob "guildhall/internal/platform/blob/fs"
 	s3blob "guildhall/internal/platform/blob/s3"
@@ -45,6 +47,12 @@ import (
 // Options are knobs for tests and tools that are not user configuration.
 type Options struct {
 	Argon2 account.Argon2Params // zero: the production default
+	// Card is the card payment provider; nil means card payments are not
+	// configured (studios offer offline payment only).
+	Card payment.Provider
+	// Now is commerce's clock (expiry, auto-receive, repairs); nil: the
+	// real one. Tests move it instead of sleeping.
+	Now func() time.Time
 }
 
 // App is a running Guildhall.
@@ -65,6 +73,7 @@ type App struct {
 	Notify     *notify.Service
 	Moderation *moderation.Service
 	Discovery  *discovery.Service
+	Commerce   *commerce.Service
 	Registry   *prometheus.Registry
 	Handler    *echo.Echo
 
@@ -95,7 +104,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		return nil, err
 	}
 	if err := a.DB.EnsureIndexes(ctx, slices.Concat(account.Indexes, indexqueue.Indexes, ratelimit.Indexes, media.Indexes,
-		notify.Indexes, moderation.Indexes)); err != nil {
+		notify.Indexes, moderation.Indexes, commerce.Indexes)); err != nil {
 		return nil, err
 	}
 	if a.Index, err = openIndex(cfg); err != nil {
@@ -142,9 +151,16 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		PostRate:           community.Rate{Limit: cfg.PostPerUser.Limit, Window: cfg.PostPerUser.Window},
 		NewAccountPostRate: community.Rate{Limit: cfg.PostPerNew.Limit, Window: cfg.PostPerNew.Window}})
 	a.Discovery = discovery.New(a.DB.Database, discovery.Deps{Index: a.Index, Threads: a.Community, Works: a.Works, Makers: a.Makers})
+	a.Commerce = commerce.New(a.DB.Database, commerce.Deps{Carts: a.Accounts, Works: a.Works, Makers: a.Makers, Images: a.Media,
+		Index: a.Index, Queue: a.Queue, Notifier: a.Notify, Offline: payment.Offline{}, Card: o.Card}, commerce.Options{
+		UnpaidExpiryOffline: cfg.UnpaidExpiryOffline, UnpaidExpiryCard: cfg.UnpaidExpiryCard,
+		AutoReceiveAfter: cfg.AutoReceiveAfter, ProtectionDays: cfg.ProtectionDays,
+		// No request can still be at work on a checkout or a transition
+		// ten request timeouts after it began.
+		RepairAfter: 10 * cfg.RequestTimeout, Now: o.Now, Logger: logger})
 	a.subscribe()
 	a.schemas = slices.Concat([]search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema,
-		curation.SearchSchema, community.ThreadsSchema, community.MembersSchema}, moderation.SearchSchemas)
+		curation.SearchSchema, community.ThreadsSchema, community.MembersSchema, commerce.OrdersSchema}, moderation.SearchSchemas)
 	if err := a.ensureSchemas(ctx); err != nil {
 		// Search may come up after us; writes queue intents meanwhile and
 		// the worker keeps trying to declare the schemas.
@@ -223,7 +239,9 @@ func (a *App) ensureSchemas(ctx context.Context) error {
 }
 
 // RunWorkers runs the background jobs until ctx ends: the index queue
-// worker, the cleaner of unattached uploads, the rate-limit sweeper, and
+// worker, the cleaner of unattached uploads, the rate-limit sweeper, the
+// commerce jobs (expiry, auto-receive, completion, repairs, the checkout
+// sweeper), and
 // the schema declaration if search was down at start.
 func (a *App) RunWorkers(ctx context.Context) {
 	var wg sync.WaitGroup
@@ -232,10 +250,16 @@ func (a *App) RunWorkers(ctx context.Context) {
 		interval time.Duration
 		run      func(context.Context) error
 	}{
-		{"index collection keys", 10 * time.Second, func(ctx context.Context) error { _, err := a.DB.IndexKeys(ctx); return err }},
+		{"index collection keys", 10 * time.Second, count(a.DB.IndexKeys)},
 		{"refresh discover page", time.Minute, func(ctx context.Context) error { _, err := a.Discovery.Refresh(ctx); return err }},
-		{"clean unattached media", time.Hour, func(ctx context.Context) error { _, err := a.Media.Clean(ctx); return err }},
+		{"clean unattached media", time.Hour, count(a.Media.Clean)},
 		{"sweep rate limits", 10 * time.Minute, a.Limiter.Sweep},
+		{"expire unpaid orders", time.Minute, count(a.Commerce.ExpireUnpaid)},
+		{"receive shipped orders", 10 * time.Minute, count(a.Commerce.AutoReceive)},
+		{"complete delivered orders", time.Hour, count(a.Commerce.Complete)},
+		{"repair checkouts", time.Minute, count(a.Commerce.RepairCheckouts)},
+		{"repair order events", time.Minute, count(a.Commerce.RepairEvents)},
+		{"sweep checkouts", time.Hour, count(a.Commerce.SweepCheckouts)},
 	}
 	wg.Add(2 + len(jobs))
 	go func() { defer wg.Done(); a.Queue.Run(ctx) }()
@@ -274,6 +298,11 @@ func (a *App) Close(ctx context.Context) error {
 		errs = append(errs, a.DB.Close(ctx))
 	}
 	return errors.Join(errs...)
+}
+
+// count adapts a job that reports how much it did.
+func count(job func(context.Context) (int, error)) func(context.Context) error {
+	return func(ctx context.Context) error { _, err := job(ctx); return err }
 }
 
 // every runs job each interval until ctx ends, logging its failures.
