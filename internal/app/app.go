@@ -157,7 +157,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		AutoReceiveAfter: cfg.AutoReceiveAfter, ProtectionDays: cfg.ProtectionDays,
 		// No request can still be at work on a checkout or a transition
 		// ten request timeouts after it began.
-		RepairAfter: 10 * cfg.RequestTimeout, Now: o.Now, Logger: logger})
+		RepairAfter: 10 * cfg.RequestTimeout, CheckoutSlots: checkoutSlots(a.DB), Now: o.Now, Logger: logger})
 	a.subscribe()
 	a.schemas = slices.Concat([]search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema,
 		curation.SearchSchema, community.ThreadsSchema, community.MembersSchema, commerce.OrdersSchema}, moderation.SearchSchemas)
@@ -298,6 +298,16 @@ func (a *App) Close(ctx context.Context) error {
 		errs = append(errs, a.DB.Close(ctx))
 	}
 	return errors.Join(errs...)
+}
+
+// checkoutSlots is how many checkouts may work at once: FerretDB runs
+// one command at a time, so a few keep each one's wait short; MongoDB
+// serves many.
+func checkoutSlots(db *mongodb.DB) int {
+	if db.FerretDB {
+		return 8
+	}
+	return 64
 }
 
 // count adapts a job that reports how much it did.

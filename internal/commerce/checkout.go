@@ -79,17 +79,27 @@ type checkout struct {
 }
 
 // failure is a stored failed answer, replayed to a retry with the key.
+// Field names hold dots ("lines.<work>"), which FerretDB refuses in keys,
+// so fields are stored as a list.
 type failure struct {
-	Kind    int               `bson:"kind"`
-	Code    string            `bson:"code"`
-	Message string            `bson:"message"`
-	Fields  map[string]string `bson:"fields,omitempty"`
-	Total   *Money            `bson:"total,omitempty"`
-	WorkIDs []string          `bson:"work_ids,omitempty"`
+	Kind    int          `bson:"kind"`
+	Code    string       `bson:"code"`
+	Message string       `bson:"message"`
+	Fields  []fieldError `bson:"fields,omitempty"`
+	Total   *Money       `bson:"total,omitempty"`
+	WorkIDs []string     `bson:"work_ids,omitempty"`
+}
+
+type fieldError struct {
+	Field   string `bson:"field"`
+	Message string `bson:"message"`
 }
 
 func failureOf(p *problem.Error) *failure {
-	f := &failure{Kind: int(p.Kind), Code: p.Code, Message: p.Message, Fields: p.Fields}
+	f := &failure{Kind: int(p.Kind), Code: p.Code, Message: p.Message}
+	for k, v := range p.Fields {
+		f.Fields = append(f.Fields, fieldError{k, v})
+	}
 	if t, ok := p.Data["total"].(Money); ok {
 		f.Total = &t
 	}
@@ -100,7 +110,13 @@ func failureOf(p *problem.Error) *failure {
 }
 
 func (f *failure) problem() *problem.Error {
-	p := &problem.Error{Kind: problem.Kind(f.Kind), Code: f.Code, Message: f.Message, Fields: f.Fields}
+	p := &problem.Error{Kind: problem.Kind(f.Kind), Code: f.Code, Message: f.Message}
+	if len(f.Fields) > 0 {
+		p.Fields = map[string]string{}
+		for _, fe := range f.Fields {
+			p.Fields[fe.Field] = fe.Message
+		}
+	}
 	if f.Total != nil {
 		p.Data = map[string]any{"total": *f.Total}
 	}
@@ -163,6 +179,12 @@ func (s *Service) Checkout(ctx context.Context, u *account.User, in CheckoutInpu
 	}
 	if len(f) > 0 {
 		return nil, problem.Invalid(f)
+	}
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	case <-ctx.Done():
+		return nil, problem.Unavailable("checkout", ctx.Err())
 	}
 	c := &checkout{ID: u.ID + ":" + in.Key, UserID: u.ID, Hash: requestHash(in), State: checkoutRunning, CreatedAt: s.clock()}
 	p, err := s.makePlan(ctx, u, c.ID, in)

@@ -110,6 +110,12 @@ type Options struct {
 	// the request timeout, so no request can still be working on it.
 	RepairAfter   time.Duration // default 5m
 	KeepCheckouts time.Duration // default DefaultKeepCheckouts; at least 24h
+	// CheckoutSlots bounds the checkouts at work at once (default 8); the
+	// rest wait their turn in the process. Embedded FerretDB runs one
+	// command at a time over one connection: a thousand checkouts sending
+	// their commands together would each wait behind all the others' and
+	// time out, where a few at a time each finish quickly.
+	CheckoutSlots int
 	Now           func() time.Time
 	Logger        *slog.Logger
 }
@@ -129,6 +135,7 @@ type Service struct {
 	card      payment.Provider
 	opt       Options
 	log       *slog.Logger
+	slots     chan struct{}
 	// step, in tests, runs after each step of a checkout; an error stops
 	// the checkout right there, as a crash would.
 	step func(ctx context.Context, checkoutID, step string) error
@@ -154,6 +161,9 @@ func New(db *mongo.Database, d Deps, o Options) *Service {
 	if o.KeepCheckouts < 24*time.Hour {
 		o.KeepCheckouts = DefaultKeepCheckouts
 	}
+	if o.CheckoutSlots <= 0 {
+		o.CheckoutSlots = 8
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -170,7 +180,7 @@ func New(db *mongo.Database, d Deps, o Options) *Service {
 		repairs: db.Collection(RepairsCollection), effectKeys: db.Collection(EffectsCollection),
 		payments: db.Collection(PaymentsCollection), paymentEvents: db.Collection(PaymentEventsCollection),
 		cartCount: d.Carts, works: d.Works, makers: d.Makers, images: d.Images, index: d.Index, queue: d.Queue,
-		notifier: d.Notifier, offline: d.Offline, card: d.Card, opt: o, log: o.Logger,
+		notifier: d.Notifier, offline: d.Offline, card: d.Card, opt: o, log: o.Logger, slots: make(chan struct{}, o.CheckoutSlots),
 		step: func(context.Context, string, string) error { return nil },
 	}
 	d.Queue.Register(OrdersKind, OrdersCollection, projectOrder)
