@@ -26,6 +26,7 @@ const (
 // Steps of a checkout, in order (named for the test hook).
 const (
 	StepIntent  = "intent"
+	StepTook    = "took:" // and the work id: one work's stock is taken
 	StepStock   = "stock"
 	StepOrders  = "orders"
 	StepPayment = "payment"
@@ -243,7 +244,7 @@ func (s *Service) readCheckout(ctx context.Context, id string) (*checkout, error
 
 // run takes the stock of a recorded plan, then finishes the checkout.
 func (s *Service) run(ctx context.Context, c *checkout) (*CheckoutResult, error) {
-	if err := s.takeStock(ctx, c.Plan); err != nil {
+	if err := s.takeStock(ctx, c.ID, c.Plan); err != nil {
 		if p, ok := problem.As(err); ok {
 			return nil, s.fail(ctx, c, p)
 		}
@@ -257,11 +258,14 @@ func (s *Service) run(ctx context.Context, c *checkout) (*CheckoutResult, error)
 
 // takeStock takes every stock line of p in work-id order; if one fails,
 // what the earlier ones took is given back and the answer names the work.
-func (s *Service) takeStock(ctx context.Context, p *plan) error {
+func (s *Service) takeStock(ctx context.Context, checkoutID string, p *plan) error {
 	lines := p.stockLines()
 	for i, l := range lines {
 		err := s.works.TakeStock(ctx, l.WorkID, l.OrderID, l.N)
 		if err == nil {
+			if err := s.step(ctx, checkoutID, StepTook+l.WorkID); err != nil {
+				return err
+			}
 			continue
 		}
 		if gbErr := s.giveBack(ctx, lines[:i]); gbErr != nil {
@@ -315,6 +319,11 @@ func (s *Service) finish(ctx context.Context, c *checkout) (*CheckoutResult, err
 	if err := s.step(ctx, c.ID, StepPayment); err != nil {
 		return nil, err
 	}
+	// The bought lines leave the cart before the answer is recorded, so a
+	// crash between leaves them to the repair (removing is idempotent).
+	if err := s.removeLines(ctx, c.UserID, c.Plan.CartKeys); err != nil {
+		return nil, err
+	}
 	r := &CheckoutResult{Payment: pay.view()}
 	for _, o := range c.Plan.Orders {
 		r.Orders = append(r.Orders, OrderSummary{ID: o.ID, Number: o.Number, Maker: o.Maker, Total: o.Amounts.Total,
@@ -327,9 +336,6 @@ func (s *Service) finish(ctx context.Context, c *checkout) (*CheckoutResult, err
 	}
 	if err := s.step(ctx, c.ID, StepDone); err != nil {
 		return nil, err
-	}
-	if err := s.removeLines(ctx, c.UserID, c.Plan.CartKeys); err != nil {
-		s.log.WarnContext(ctx, "clear bought cart lines", "checkout_user", c.UserID, "err", err)
 	}
 	return r, nil
 }

@@ -164,8 +164,11 @@ func (s *Service) PutShipping(ctx context.Context, u *account.User, in ShippingI
 		f["ships_from"] = "country_unknown"
 	}
 	currency := ""
+	// An amount without a currency is in the shop's currency (an omitted
+	// each_additional is a zero in it).
 	amount := func(field string, m Money) int64 {
 		switch {
+		case m.Currency == "":
 		case !slices.Contains(work.Currencies, m.Currency):
 			f[field+".currency"] = "currency_unknown"
 		case currency == "":
@@ -204,6 +207,9 @@ func (s *Service) PutShipping(ctx context.Context, u *account.User, in ShippingI
 	if in.FreeOver != nil {
 		v := amount("free_over", *in.FreeOver)
 		freeOver = &v
+	}
+	if currency == "" && len(in.Rates) > 0 {
+		f["rates.0.first_item.currency"] = "required"
 	}
 	if len(f) > 0 {
 		return nil, problem.Invalid(f)
