@@ -39,9 +39,11 @@ func (s *Service) effects(ctx context.Context, ev *Event, o *Order) error {
 		add(s.forEachHeld(o, func(workID string, n int) error { return s.works.ReturnStock(ctx, workID, ev.Data["hold"], n) }))
 		if ev.From == StatusPaid {
 			add(s.once(ctx, ev, "sales", func() error { return s.countSales(ctx, o, -1) }))
-			add(s.refund(ctx, o, ev))
 		} else {
 			add(s.cancelPayment(ctx, o))
+		}
+		if refunds(ev) {
+			add(s.refund(ctx, o, ev))
 		}
 		typ = notify.TypeOrderCancelled
 	case ActionLateRefund:
@@ -102,13 +104,17 @@ func (s *Service) countSales(ctx context.Context, o *Order, sign int) error {
 	return errors.Join(errs...)
 }
 
+// refunds reports whether ev sends a card payment back through the
+// provider.
+func refunds(ev *Event) bool {
+	return ev.Data["method"] == payment.MethodStripe &&
+		(ev.Action == ActionLateRefund || (ev.Action == ActionCancel && ev.From == StatusPaid))
+}
+
 // refund gives a cancelled order's money back through its provider. An
 // offline refund is sent by the maker and stays pending until the buyer
 // (or an admin) says it arrived.
 func (s *Service) refund(ctx context.Context, o *Order, ev *Event) error {
-	if o.Payment.Method != payment.MethodStripe {
-		return nil
-	}
 	prov := s.provider(o.Payment.Method)
 	pay, err := s.readPayment(ctx, o.Payment.ID)
 	if err != nil {

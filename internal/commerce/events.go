@@ -118,6 +118,9 @@ func (s *Service) transition(ctx context.Context, id, action string, in ActInput
 			return o, nil
 		}
 		s.unmarkRepair(ctx, o.ID, token)
+		if refunds(ev) { // the provider's answer was written on the order
+			return s.readOrder(ctx, o.ID)
+		}
 		return o, nil
 	}
 	return nil, problem.Conflict("order_busy", "", "order_busy")

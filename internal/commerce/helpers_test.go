@@ -115,6 +115,7 @@ type env struct {
 	clock *clock
 	card  *fakeCard
 	n     int
+	addrs map[string]string // user -> an address of theirs in CN
 }
 
 // mustOpen starts a fresh store; noCard leaves card payments unconfigured.
@@ -126,7 +127,7 @@ func mustOpen(t testing.TB, noCard ...bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, ctx: context.Background(), clock: &clock{t: time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)}, card: newFakeCard()}
+	e := &env{t: t, ctx: context.Background(), addrs: map[string]string{}, clock: &clock{t: time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)}, card: newFakeCard()}
 	o := app.Options{Argon2: account.Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Card: e.card, Now: e.clock.Now}
 	if len(noCard) > 0 && noCard[0] {
 		o.Card = nil
@@ -266,7 +267,10 @@ func (e *env) order(buyer, m *account.User, method string, quantity int) (*comme
 	e.n++
 	w := e.work(m, fmt.Sprintf("Bowl %d", e.n), 12900, 10)
 	e.buy(buyer, w, "", quantity)
-	r, err := e.checkout(buyer, e.address(buyer, "CN"), func(in *commerce.CheckoutInput) { in.PaymentMethod = method })
+	if e.addrs[buyer.ID] == "" {
+		e.addrs[buyer.ID] = e.address(buyer, "CN")
+	}
+	r, err := e.checkout(buyer, e.addrs[buyer.ID], func(in *commerce.CheckoutInput) { in.PaymentMethod = method })
 	e.must(err)
 	o, err := e.c.Order(e.ctx, buyer, r.Orders[0].ID)
 	e.must(err)
@@ -296,7 +300,10 @@ func (e *env) sales(workID string) int {
 func (e *env) act(u *account.User, id, action string, in commerce.ActInput) *commerce.Order {
 	e.t.Helper()
 	o, err := e.c.Act(e.ctx, u, id, action, in)
-	e.must(err)
+	if err != nil {
+		p, _ := problem.As(err)
+		e.t.Fatalf("%s %s by %s: %v %+v", action, id, u.Handle, err, p)
+	}
 	return o
 }
 
