@@ -91,19 +91,25 @@ func (s *Service) transition(ctx context.Context, id, action string, in ActInput
 		ev := &Event{ID: eventID(o.ID, o.Version+1), OrderID: o.ID, N: o.Version + 1, At: s.clock(), By: by,
 			Action: action, From: o.Status, To: to, Data: map[string]string{"hold": o.HoldKey, "method": o.Payment.Method, "payment_status": o.Payment.Status}}
 		ev.By.Party = party
-		if err := s.check(o, action, party, in, ev.Data); err != nil {
-			return nil, err
-		}
 		for k, v := range data {
 			ev.Data[k] = v
+		}
+		if err := s.check(o, action, party, in, ev.Data); err != nil {
+			return nil, err
 		}
 		token, err := s.markRepair(ctx, o.ID)
 		if err != nil {
 			return nil, err
 		}
 		_, err = s.events.InsertOne(ctx, ev)
-		if mongodb.IsDuplicate(err) { // another transition won: decide again
+		if mongodb.IsDuplicate(err) {
+			// Another transition won. Its event may not be on the order
+			// yet: apply it (applying is idempotent; its effects are the
+			// winner's), then decide again on the order as it now is.
 			s.unmarkRepair(ctx, o.ID, token)
+			if err := s.applyRecorded(ctx, ev.ID); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		if err != nil {
@@ -156,8 +162,11 @@ func (s *Service) check(o *Order, action, party string, in ActInput, data map[st
 			return invalidTransition(o)
 		}
 	case ActionPaymentSucceeded, ActionLateRefund:
-		// A late payment is dealt with once: re-opened or refunded.
-		if o.Payment.Status == PayRefundPending || o.Payment.Status == PayRefunded {
+		// A late payment is dealt with once: re-opened or refunded. A
+		// cancelled order re-opens only with its stock taken again under
+		// a new hold (payments.go), never by a retry of a plain payment.
+		if o.Payment.Status == PayRefundPending || o.Payment.Status == PayRefunded ||
+			(action == ActionPaymentSucceeded && o.Status == StatusCancelled && data["new_hold"] == "") {
 			return invalidTransition(o)
 		}
 	}
@@ -192,6 +201,16 @@ func (s *Service) apply(ctx context.Context, ev *Event) (*Order, error) {
 		return nil, err
 	}
 	return &o, nil
+}
+
+// applyRecorded applies the recorded event id to its order.
+func (s *Service) applyRecorded(ctx context.Context, id string) error {
+	var ev Event
+	if err := s.events.FindOne(ctx, bson.M{"_id": id}).Decode(&ev); err != nil {
+		return mongodb.Classify("read event "+id, err)
+	}
+	_, err := s.apply(ctx, &ev)
+	return err
 }
 
 // eventSet is what event ev writes on its order.
