@@ -2,7 +2,9 @@ package commerce
 
 import (
 	"context"
+	"sort"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -30,7 +32,8 @@ type Address struct {
 	PostalCode string `bson:"postal_code"`
 	// Validated is true when the postal code has the shape its country's
 	// codes have (for the countries whose shape we know).
-	Validated bool `bson:"validated"`
+	Validated bool      `bson:"validated"`
+	AddedAt   time.Time `bson:"added_at"`
 }
 
 // AddressInput is an address as entered.
@@ -38,21 +41,31 @@ type AddressInput struct {
 	Name, Phone, Country, Region, City, Line1, Line2, PostalCode string
 }
 
+// addressBook keeps the addresses in a map keyed by id: each is added
+// with a $set and removed with an $unset of its own key (FerretDB's $pull
+// by a field of an element removes nothing).
 type addressBook struct {
-	Items []Address `bson:"items"`
+	Items map[string]Address `bson:"items"`
 }
 
-// Addresses returns u's address book: one read by _id.
+// Addresses returns u's address book, oldest first: one read by _id.
 func (s *Service) Addresses(ctx context.Context, u *account.User) ([]Address, error) {
 	var b addressBook
 	err := s.addresses.FindOne(ctx, bson.M{"_id": u.ID}).Decode(&b)
 	if err != nil && !mongodb.IsNotFound(err) {
 		return nil, mongodb.Classify("read address book", err)
 	}
-	if b.Items == nil {
-		b.Items = []Address{}
+	out := make([]Address, 0, len(b.Items))
+	for _, a := range b.Items {
+		out = append(out, a)
 	}
-	return b.Items, nil
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].AddedAt.Equal(out[j].AddedAt) {
+			return out[i].AddedAt.Before(out[j].AddedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
 }
 
 // address returns u's address id, if u has it.
@@ -75,18 +88,19 @@ func (s *Service) AddAddress(ctx context.Context, u *account.User, in AddressInp
 	if err != nil {
 		return nil, err
 	}
-	a.ID = mongodb.NewID()
+	a.ID, a.AddedAt = mongodb.NewID(), s.clock()
 	var after addressBook
-	err = s.addresses.FindOneAndUpdate(ctx, bson.M{"_id": u.ID}, bson.M{"$push": bson.M{"items": a}},
+	add := bson.M{"$set": bson.M{"items." + a.ID: a}}
+	err = s.addresses.FindOneAndUpdate(ctx, bson.M{"_id": u.ID}, add,
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&after)
 	if mongodb.IsDuplicate(err) { // two first addresses raced; the book exists now
-		err = s.addresses.FindOneAndUpdate(ctx, bson.M{"_id": u.ID}, bson.M{"$push": bson.M{"items": a}},
+		err = s.addresses.FindOneAndUpdate(ctx, bson.M{"_id": u.ID}, add,
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&after)
 	}
 	if err != nil {
 		return nil, mongodb.Classify("add address", err)
 	}
-	// The cap is checked after the push, so racing adds cannot pass it
+	// The cap is checked after the write, so racing adds cannot pass it
 	// together: whichever finds the book over the cap takes its own back.
 	if len(after.Items) > maxAddresses {
 		if err := s.DeleteAddress(ctx, u, a.ID); err != nil {
@@ -100,7 +114,10 @@ func (s *Service) AddAddress(ctx context.Context, u *account.User, in AddressInp
 // DeleteAddress removes an address from u's book; removing one that is not
 // there is not an error. Orders keep their own copy.
 func (s *Service) DeleteAddress(ctx context.Context, u *account.User, id string) error {
-	_, err := s.addresses.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$pull": bson.M{"items": bson.M{"id": id}}})
+	if !idPattern(id) {
+		return nil
+	}
+	_, err := s.addresses.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$unset": bson.M{"items." + id: ""}})
 	return mongodb.Classify("delete address", err)
 }
 
@@ -131,4 +148,17 @@ func (in AddressInput) validate() (*Address, error) {
 		a.Validated = shape(a.PostalCode)
 	}
 	return a, nil
+}
+
+// idPattern reports whether id can be one of ours (and so a safe path).
+func idPattern(id string) bool {
+	if id == "" || len(id) > 40 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }

@@ -134,6 +134,9 @@ func (s *Service) SetCartItem(ctx context.Context, u *account.User, workID, opti
 // RemoveCartItem takes the work in option out of u's cart; removing what
 // is not there is not an error.
 func (s *Service) RemoveCartItem(ctx context.Context, u *account.User, workID, optionID string) error {
+	if !idPattern(workID) {
+		return nil
+	}
 	return s.removeLines(ctx, u.ID, []string{lineKey(workID, optionID)})
 }
 
