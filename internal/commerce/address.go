@@ -2,7 +2,6 @@ package commerce
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -55,17 +54,7 @@ func (s *Service) Addresses(ctx context.Context, u *account.User) ([]Address, er
 	if err != nil && !mongodb.IsNotFound(err) {
 		return nil, mongodb.Classify("read address book", err)
 	}
-	out := make([]Address, 0, len(b.Items))
-	for _, a := range b.Items {
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].AddedAt.Equal(out[j].AddedAt) {
-			return out[i].AddedAt.Before(out[j].AddedAt)
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out, nil
+	return oldestFirst(b.Items, func(a Address) time.Time { return a.AddedAt }), nil
 }
 
 // address returns u's address id, if u has it.

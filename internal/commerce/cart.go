@@ -47,16 +47,27 @@ func lineKey(workID, optionID string) string {
 }
 
 func (c *cart) sorted() []CartLine {
-	out := make([]CartLine, 0, len(c.Lines))
-	for _, l := range c.Lines {
-		out = append(out, l)
+	return oldestFirst(c.Lines, func(l CartLine) time.Time { return l.AddedAt })
+}
+
+// oldestFirst lists the items of a map kept in a document (a cart's lines,
+// an address book) in the order they were added, then by key.
+func oldestFirst[T any](items map[string]T, added func(T) time.Time) []T {
+	keys := make([]string, 0, len(items))
+	for k := range items {
+		keys = append(keys, k)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].AddedAt.Equal(out[j].AddedAt) {
-			return out[i].AddedAt.Before(out[j].AddedAt)
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := added(items[keys[i]]), added(items[keys[j]])
+		if !a.Equal(b) {
+			return a.Before(b)
 		}
-		return out[i].Key() < out[j].Key()
+		return keys[i] < keys[j]
 	})
+	out := make([]T, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, items[k])
+	}
 	return out
 }
 
