@@ -165,7 +165,7 @@ func TestALateCardPayment(t *testing.T) {
 		return e, potter, o
 	}
 	refOf := func(e *env, o *commerce.Order) string {
-		p, err := e.c.Payment(e.ctx, o)
+		p, err := e.c.Payment(e.ctx, nil, o)
 		e.must(err)
 		return e.card.started["guildhall-"+p.ID].Ref
 	}

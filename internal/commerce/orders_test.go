@@ -213,3 +213,15 @@ func TestTheOrderDesk(t *testing.T) {
 		}
 	})
 }
+
+func TestTheCardClientSecretIsTheBuyersAlone(t *testing.T) {
+	e := mustOpen(t)
+	fan, potter := e.user("fan"), e.maker("potter")
+	o, _ := e.order(fan, potter, "stripe", 1)
+	if p, err := e.c.Payment(e.ctx, fan, o); err != nil || p.ClientSecret == "" || p.Amount != o.Amounts.Total {
+		t.Errorf("the buyer: %+v %v", p, err)
+	}
+	if p, err := e.c.Payment(e.ctx, potter, o); err != nil || p.ClientSecret != "" {
+		t.Errorf("the maker: %+v %v", p, err)
+	}
+}

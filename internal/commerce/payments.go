@@ -11,6 +11,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"guildhall/internal/account"
 	"guildhall/internal/payment"
 	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/problem"
@@ -65,14 +66,18 @@ func (s *Service) readPayment(ctx context.Context, id string) (*paymentRecord, e
 	return &r, nil
 }
 
-// Payment returns the payment of order id as viewer may see it (the
-// order's buyer, maker or an admin): what the card form needs.
-func (s *Service) Payment(ctx context.Context, o *Order) (*PaymentView, error) {
+// Payment returns the payment of order o (which viewer may see, from
+// Order): what the card form needs. The client secret, which confirms the
+// card, is the buyer's alone.
+func (s *Service) Payment(ctx context.Context, viewer *account.User, o *Order) (*PaymentView, error) {
 	r, err := s.readPayment(ctx, o.Payment.ID)
 	if err != nil {
 		return nil, err
 	}
 	v := r.view()
+	if viewer == nil || viewer.ID != o.Buyer.ID {
+		v.ClientSecret = ""
+	}
 	return &v, nil
 }
 
