@@ -49,18 +49,6 @@ func (s *Service) TakeStock(ctx context.Context, id, holder string, n int) error
 	})
 }
 
-// UndoTake gives back n units that holder took and keeps the rest of its
-// hold: the exact inverse of a TakeStock whose caller then lost a race.
-func (s *Service) UndoTake(ctx context.Context, id, holder string, n int) error {
-	err := s.stockWrite(ctx, id, func(ctx context.Context) (*Work, error) {
-		return s.incStock(ctx, id, holder, n)
-	})
-	if errors.Is(err, ErrNotForSale) {
-		return nil
-	}
-	return err
-}
-
 // ReturnStock ends holder's hold of n units and puts them back on sale
 // (an order cancelled, expired, or a checkout undone). It is done once, by
 // the winner of the transition; should it run again, the document as it
