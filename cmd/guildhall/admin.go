@@ -28,7 +28,7 @@ func openApp(ctx context.Context, getenv func(string) string, logOut io.Writer) 
 func reindex(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	kind := fs.String("kind", "", "rebuild only this kind (users, makers, works, collections, threads, members, reports, audit); all when empty")
+	kind := fs.String("kind", "", "rebuild only this kind (users, makers, works, collections, threads, members, reports, audit, orders); all when empty")
 	restart := fs.Bool("restart", false, "start from the beginning instead of resuming")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -66,7 +66,10 @@ type User struct {
 	Muted []string `bson:"muted,omitempty"`
 	// Unread counts notifications not yet read, for the bell on every page
 	// (Computed pattern; the notify feature moves it).
-	Unread    int       `bson:"unread_notifications"`
+	Unread int `bson:"unread_notifications"`
+	// CartCount is how many items the user's cart holds, for the header
+	// (Computed pattern; the commerce feature moves it).
+	CartCount int       `bson:"cart_count"`
 	CreatedAt time.Time `bson:"created_at"`
 	UpdatedAt time.Time `bson:"updated_at"`
 }

@@ -60,3 +60,16 @@ func (s *Service) Unread(ctx context.Context, userID string) (int, error) {
 	err := s.users.FindOne(ctx, bson.M{"_id": userID}, options.FindOne().SetProjection(bson.M{"unread_notifications": 1})).Decode(&u)
 	return u.Unread, mongodb.Classify("read unread of "+userID, err)
 }
+
+// AddCartCount moves userID's count of items in the cart, never below zero.
+func (s *Service) AddCartCount(ctx context.Context, userID string, delta int) error {
+	_, err := mongodb.IncAtLeastZero(ctx, s.users, userID, bson.M{"cart_count": delta}, "cart_count")
+	return mongodb.Classify("count cart of "+userID, err)
+}
+
+// SetCartCount puts userID's count of items in the cart right, from the
+// cart itself.
+func (s *Service) SetCartCount(ctx context.Context, userID string, n int) error {
+	_, err := s.users.UpdateOne(ctx, bson.M{"_id": userID}, bson.M{"$set": bson.M{"cart_count": n}})
+	return mongodb.Classify("set cart count of "+userID, err)
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"guildhall/internal/account"
+	"guildhall/internal/commerce"
 	"guildhall/internal/community"
 	"guildhall/internal/config"
 	"guildhall/internal/curation"
@@ -47,6 +48,12 @@ import (
 // Options are knobs for tests and tools that are not user configuration.
 type Options struct {
 	Argon2 account.Argon2Params // zero: the production default
+	// Card replaces the card payment provider the configuration names
+	// (tests use a fake one); nil keeps it.
+	Card payment.Provider
+	// Now is commerce's clock (expiry, auto-receive, repairs); nil: the
+	// real one. Tests move it instead of sleeping.
+	Now func() time.Time
 }
 
 // App is a running Guildhall.
@@ -67,6 +74,7 @@ type App struct {
 	Notify     *notify.Service
 	Moderation *moderation.Service
 	Discovery  *discovery.Service
+	Commerce   *commerce.Service
 	Registry   *prometheus.Registry
 	Handler    *echo.Echo
 
@@ -101,7 +109,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		return nil, err
 	}
 	if err := a.DB.EnsureIndexes(ctx, slices.Concat(account.Indexes, indexqueue.Indexes, ratelimit.Indexes, media.Indexes,
-		notify.Indexes, moderation.Indexes)); err != nil {
+		notify.Indexes, moderation.Indexes, commerce.Indexes)); err != nil {
 		return nil, err
 	}
 	if a.Index, err = openIndex(cfg); err != nil {
@@ -113,6 +121,9 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	}
 	if a.Payments, err = openPayments(cfg); err != nil {
 		return nil, err
+	}
+	if o.Card != nil {
+		a.Payments.Card = o.Card
 	}
 	a.Queue = indexqueue.New(a.DB.Database, a.Index, indexqueue.Options{Logger: logger})
 	a.Limiter = ratelimit.New(a.DB.Database, cfg.RateLimit)
@@ -156,9 +167,16 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 		return nil, err
 	}
 	a.Discovery = discovery.New(a.DB.Database, discovery.Deps{Index: a.Index, Threads: a.Community, Works: a.Works, Makers: a.Makers})
+	a.Commerce = commerce.New(a.DB.Database, commerce.Deps{Carts: a.Accounts, Works: a.Works, Makers: a.Makers, Images: a.Media,
+		Index: a.Index, Queue: a.Queue, Notifier: a.Notify, Offline: a.Payments.Offline, Card: a.Payments.Card}, commerce.Options{
+		UnpaidExpiryOffline: cfg.UnpaidExpiryOffline, UnpaidExpiryCard: cfg.UnpaidExpiryCard,
+		AutoReceiveAfter: cfg.AutoReceiveAfter, ProtectionDays: cfg.ProtectionDays,
+		// No request can still be at work on a checkout or a transition
+		// ten request timeouts after it began.
+		RepairAfter: 10 * cfg.RequestTimeout, CheckoutSlots: checkoutSlots(a.DB), Now: o.Now, Logger: logger})
 	a.subscribe()
 	a.schemas = slices.Concat([]search.Schema{account.SearchSchema, maker.SearchSchema, work.SearchSchema,
-		curation.SearchSchema, community.ThreadsSchema, community.MembersSchema}, moderation.SearchSchemas)
+		curation.SearchSchema, community.ThreadsSchema, community.MembersSchema, commerce.OrdersSchema}, moderation.SearchSchemas)
 	if err := a.ensureSchemas(ctx); err != nil {
 		// Search may come up after us; writes queue intents meanwhile and
 		// the worker keeps trying to declare the schemas.
@@ -252,7 +270,9 @@ func (a *App) ensureSchemas(ctx context.Context) error {
 }
 
 // RunWorkers runs the background jobs until ctx ends: the index queue
-// worker, the cleaner of unattached uploads, the rate-limit sweeper, and
+// worker, the cleaner of unattached uploads, the rate-limit sweeper, the
+// commerce jobs (expiry, auto-receive, completion, repairs, the checkout
+// sweeper), and
 // the schema declaration if search was down at start.
 func (a *App) RunWorkers(ctx context.Context) {
 	var wg sync.WaitGroup
@@ -261,10 +281,16 @@ func (a *App) RunWorkers(ctx context.Context) {
 		interval time.Duration
 		run      func(context.Context) error
 	}{
-		{"index collection keys", 10 * time.Second, func(ctx context.Context) error { _, err := a.DB.IndexKeys(ctx); return err }},
+		{"index collection keys", 10 * time.Second, count(a.DB.IndexKeys)},
 		{"refresh discover page", time.Minute, func(ctx context.Context) error { _, err := a.Discovery.Refresh(ctx); return err }},
-		{"clean unattached media", time.Hour, func(ctx context.Context) error { _, err := a.Media.Clean(ctx); return err }},
+		{"clean unattached media", time.Hour, count(a.Media.Clean)},
 		{"sweep rate limits", 10 * time.Minute, a.Limiter.Sweep},
+		{"expire unpaid orders", time.Minute, count(a.Commerce.ExpireUnpaid)},
+		{"receive shipped orders", 10 * time.Minute, count(a.Commerce.AutoReceive)},
+		{"complete delivered orders", time.Hour, count(a.Commerce.Complete)},
+		{"repair checkouts", time.Minute, count(a.Commerce.RepairCheckouts)},
+		{"repair order events", time.Minute, count(a.Commerce.RepairEvents)},
+		{"sweep checkouts", time.Hour, count(a.Commerce.SweepCheckouts)},
 	}
 	wg.Add(2 + len(jobs))
 	go func() { defer wg.Done(); a.Queue.Run(ctx) }()
@@ -303,6 +329,21 @@ func (a *App) Close(ctx context.Context) error {
 		errs = append(errs, a.DB.Close(ctx))
 	}
 	return errors.Join(errs...)
+}
+
+// checkoutSlots is how many checkouts may work at once: FerretDB runs
+// one command at a time, so a few keep each one's wait short; MongoDB
+// serves many.
+func checkoutSlots(db *mongodb.DB) int {
+	if db.FerretDB {
+		return 8
+	}
+	return 64
+}
+
+// count adapts a job that reports how much it did.
+func count(job func(context.Context) (int, error)) func(context.Context) error {
+	return func(ctx context.Context) error { _, err := job(ctx); return err }
 }
 
 // every runs job each interval until ctx ends, logging its failures.

@@ -55,6 +55,15 @@ type Config struct {
 	RequestTimeout  time.Duration // GUILDHALL_REQUEST_TIMEOUT
 	ServiceTimeout  time.Duration // GUILDHALL_SERVICE_TIMEOUT: every outbound call
 	ShutdownTimeout time.Duration // GUILDHALL_SHUTDOWN_TIMEOUT
+
+	// Commerce: how long unpaid orders wait before they expire and give
+	// their stock back, by payment method (a reported offline payment
+	// does not expire); when a shipped order counts as received; how many
+	// days after delivery buyer protection lasts.
+	UnpaidExpiryOffline time.Duration // GUILDHALL_UNPAID_EXPIRY_OFFLINE
+	UnpaidExpiryCard    time.Duration // GUILDHALL_UNPAID_EXPIRY_CARD
+	AutoReceiveAfter    time.Duration // GUILDHALL_AUTO_RECEIVE_AFTER
+	ProtectionDays      int           // GUILDHALL_PROTECTION_DAYS
 }
 
 // RatePolicy allows Limit events per Window.
@@ -115,6 +124,14 @@ func Parse(getenv func(string) string) (Config, error) {
 		RequestTimeout:  p.duration("GUILDHALL_REQUEST_TIMEOUT", 30*time.Second),
 		ServiceTimeout:  p.duration("GUILDHALL_SERVICE_TIMEOUT", 5*time.Second),
 		ShutdownTimeout: p.duration("GUILDHALL_SHUTDOWN_TIMEOUT", 15*time.Second),
+
+		UnpaidExpiryOffline: p.duration("GUILDHALL_UNPAID_EXPIRY_OFFLINE", 72*time.Hour),
+		UnpaidExpiryCard:    p.duration("GUILDHALL_UNPAID_EXPIRY_CARD", 30*time.Minute),
+		AutoReceiveAfter:    p.duration("GUILDHALL_AUTO_RECEIVE_AFTER", 14*24*time.Hour),
+		ProtectionDays:      int(p.integer("GUILDHALL_PROTECTION_DAYS", 60)),
+	}
+	if c.ProtectionDays > 3650 {
+		p.fail("GUILDHALL_PROTECTION_DAYS", errors.New("want at most 3650 days"))
 	}
 	if v := p.getenv("GUILDHALL_RATELIMIT"); v != "" && v != "on" && v != "off" {
 		p.fail("GUILDHALL_RATELIMIT", errors.New(`want "on" or "off"`))
@@ -195,6 +212,8 @@ func (c Config) Masked() []any {
 		"signin_account", c.SignInPerUser.String(), "signup_ip", c.SignUpPerIP.String(),
 		"post", c.PostPerUser.String(), "post_new_account", c.PostPerNew.String(),
 		"secure_cookies", c.SecureCookies(),
+		"unpaid_expiry_offline", c.UnpaidExpiryOffline.String(), "unpaid_expiry_card", c.UnpaidExpiryCard.String(),
+		"auto_receive_after", c.AutoReceiveAfter.String(), "protection_days", c.ProtectionDays,
 	}
 }
 

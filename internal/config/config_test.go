@@ -59,6 +59,12 @@ func TestABadValueNamesItsVariable(t *testing.T) {
 		"GUILDHALL_MAX_BODY_BYTES":      "big",
 		"GUILDHALL_S3_TLS":              "sometimes",
 		"GUILDHALL_LOG_LEVEL":           "loud",
+		// Commerce: a duration needs a unit and must be positive; days
+		// are whole and bounded.
+		"GUILDHALL_UNPAID_EXPIRY_OFFLINE": "72",
+		"GUILDHALL_UNPAID_EXPIRY_CARD":    "0s",
+		"GUILDHALL_AUTO_RECEIVE_AFTER":    "two weeks",
+		"GUILDHALL_PROTECTION_DAYS":       "60.5",
 	}
 	for name, value := range cases {
 		_, err := Parse(env(map[string]string{name: value}))
@@ -116,5 +122,29 @@ func TestStripeIsOnOnlyWithASecretKeyAndItsWebhookSecret(t *testing.T) {
 	var fe *FieldError
 	if !errors.As(err, &fe) || fe.Var != "GUILDHALL_STRIPE_SECRET_KEY" {
 		t.Errorf("a webhook secret alone: got %v", err)
+	}
+}
+
+func TestCommerceTimesDefaultAsTheIssueSaysAndCanBeSet(t *testing.T) {
+	c, err := Parse(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.UnpaidExpiryOffline != 72*time.Hour || c.UnpaidExpiryCard != 30*time.Minute ||
+		c.AutoReceiveAfter != 14*24*time.Hour || c.ProtectionDays != 60 {
+		t.Fatalf("defaults: %v %v %v %d", c.UnpaidExpiryOffline, c.UnpaidExpiryCard, c.AutoReceiveAfter, c.ProtectionDays)
+	}
+	c, err = Parse(env(map[string]string{"GUILDHALL_UNPAID_EXPIRY_CARD": "15m", "GUILDHALL_AUTO_RECEIVE_AFTER": "240h",
+		"GUILDHALL_PROTECTION_DAYS": "90", "GUILDHALL_UNPAID_EXPIRY_OFFLINE": "48h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.UnpaidExpiryCard != 15*time.Minute || c.AutoReceiveAfter != 240*time.Hour || c.ProtectionDays != 90 || c.UnpaidExpiryOffline != 48*time.Hour {
+		t.Fatalf("set: %+v", c)
+	}
+	for _, days := range []string{"0", "-3", "4000"} {
+		if _, err := Parse(env(map[string]string{"GUILDHALL_PROTECTION_DAYS": days})); err == nil {
+			t.Errorf("GUILDHALL_PROTECTION_DAYS=%s accepted", days)
+		}
 	}
 }

@@ -300,6 +300,11 @@ func (s *Service) AddWorks(ctx context.Context, makerID string, delta int) error
 	return s.bump(ctx, makerID, "counts.works", delta)
 }
 
+// AddSales moves the maker's count of units sold.
+func (s *Service) AddSales(ctx context.Context, makerID string, delta int) error {
+	return s.bump(ctx, makerID, "counts.sales", delta)
+}
+
 // bump moves a counter with $inc under an index intent (counters rank
 // makers), never below zero, and pushes the new counts to the index.
 func (s *Service) bump(ctx context.Context, makerID, field string, delta int) error {

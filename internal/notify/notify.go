@@ -26,10 +26,18 @@ const (
 	TypeReaction     = "reaction"
 	TypeJoinRequest  = "join_request"
 	TypeJoinApproved = "join_approved"
+
+	// Order events, each to the party that did not cause it.
+	TypeOrderPlaced    = "order_placed"
+	TypeOrderPaid      = "order_paid"
+	TypeOrderShipped   = "order_shipped"
+	TypeOrderDelivered = "order_delivered"
+	TypeOrderCancelled = "order_cancelled"
 )
 
 var knownTypes = map[string]bool{TypeFollow: true, TypeReply: true, TypeMention: true, TypeReaction: true,
-	TypeJoinRequest: true, TypeJoinApproved: true}
+	TypeJoinRequest: true, TypeJoinApproved: true, TypeOrderPlaced: true, TypeOrderPaid: true,
+	TypeOrderShipped: true, TypeOrderDelivered: true, TypeOrderCancelled: true}
 
 // ExcerptRunes bounds the preview text a notification carries.
 const ExcerptRunes = 140
@@ -54,6 +62,7 @@ type Notification struct {
 	Private   bool      `bson:"private,omitempty" json:"-"`
 	ThreadID  string    `bson:"thread_id,omitempty" json:"thread_id"`
 	ReplyID   string    `bson:"reply_id,omitempty" json:"reply_id"`
+	OrderID   string    `bson:"order_id,omitempty" json:"order_id,omitempty"`
 	Title     string    `bson:"title,omitempty" json:"title"`     // preview: thread title or group name
 	Excerpt   string    `bson:"excerpt,omitempty" json:"excerpt"` // preview: plain text, up to ExcerptRunes
 	URL       string    `bson:"url,omitempty" json:"url"`         // where clicking it goes

@@ -34,11 +34,14 @@ const (
 // keys of web/locales, never text: the HTTP layer translates them, and a
 // test holds every key the code uses to both languages.
 type Error struct {
-	Kind       Kind
-	Code       string
-	Message    string // an i18n key
-	Args       []any  // for the %-verbs of Message's text
-	Fields     map[string]string
+	Kind    Kind
+	Code    string
+	Message string // an i18n key
+	Args    []any  // for the %-verbs of Message's text
+	Fields  map[string]string
+	// Data are facts the caller needs to act on the failure (the new total
+	// of a checkout whose prices changed), rendered with the error.
+	Data       map[string]any
 	RetryAfter time.Duration
 	Err        error // the cause, for logs
 }

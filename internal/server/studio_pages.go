@@ -45,7 +45,7 @@ func (s *Server) editWorkPage(c echo.Context) error {
 	p.Materials, p.Tags, p.MadeToOrder, p.Images = strings.Join(w.Materials, ", "), strings.Join(w.Tags, ", "), w.MadeToOrder, w.Images
 	lines := make([]string, 0, len(w.Variants))
 	for _, v := range w.Variants {
-		lines = append(lines, fmt.Sprintf("%s | %s | %d", v.Name, decimal(v.Price.Amount), v.Stock))
+		lines = append(lines, fmt.Sprintf("%s | %s", v.Name, decimal(v.Price.Amount)))
 	}
 	p.Variants = strings.Join(lines, "\n")
 	return s.render(c, http.StatusOK, "work_form", p)
@@ -84,7 +84,9 @@ func (s *Server) workFormInput(c echo.Context, p *workFormPage) (work.Input, map
 	return in, errs
 }
 
-// parseVariants reads one option a line: "name | price | stock".
+// parseVariants reads one option a line: "name | price". Options share the
+// work's stock; a third column (a per-option stock, as the form once
+// asked) is ignored.
 func parseVariants(text, currency string) ([]work.VariantInput, bool) {
 	var out []work.VariantInput
 	for _, line := range strings.Split(text, "\n") {
@@ -92,15 +94,14 @@ func parseVariants(text, currency string) ([]work.VariantInput, bool) {
 			continue
 		}
 		parts := strings.Split(line, "|")
-		if len(parts) != 3 {
+		if len(parts) != 2 && len(parts) != 3 {
 			return nil, false
 		}
 		amount, ok := parseMoney(parts[1])
-		stock, err := strconv.Atoi(strings.TrimSpace(parts[2]))
-		if !ok || err != nil {
+		if !ok {
 			return nil, false
 		}
-		out = append(out, work.VariantInput{Name: strings.TrimSpace(parts[0]), Price: work.Money{Amount: amount, Currency: currency}, Stock: stock})
+		out = append(out, work.VariantInput{Name: strings.TrimSpace(parts[0]), Price: work.Money{Amount: amount, Currency: currency}})
 	}
 	return out, true
 }

@@ -22,10 +22,10 @@ func TestPricesAreReadAsMinorUnits(t *testing.T) {
 }
 
 func TestVariantsAreOneALine(t *testing.T) {
-	got, ok := parseVariants("Small | 99.00 | 2\n\n大号 | 159 | 0\n", "CNY")
+	got, ok := parseVariants("Small | 99.00\n\n大号 | 159 | 0\n", "CNY")
 	want := []work.VariantInput{
-		{Name: "Small", Price: work.Money{Amount: 9900, Currency: "CNY"}, Stock: 2},
-		{Name: "大号", Price: work.Money{Amount: 15900, Currency: "CNY"}, Stock: 0},
+		{Name: "Small", Price: work.Money{Amount: 9900, Currency: "CNY"}},
+		{Name: "大号", Price: work.Money{Amount: 15900, Currency: "CNY"}},
 	}
 	if !ok || !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v, %v", got, ok)

@@ -2,6 +2,7 @@ package work
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -121,14 +122,15 @@ func (s *Service) owned(ctx context.Context, u *account.User, id string) (*Work,
 	return w, nil
 }
 
-// Update changes u's work. The write is conditional on the status it read,
-// so two racing publishes count the work once.
+// Update changes u's work. Only the fields the maker edits are $set, by
+// bare _id, so stock taken by a concurrent checkout and counters moved by
+// concurrent favourites survive; the document as it was tells which status
+// the change left, so two racing publishes count the work once.
 func (s *Service) Update(ctx context.Context, u *account.User, id string, in Input) (*Work, error) {
 	w, err := s.owned(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	before := w.Status
 	if err := in.apply(w, false); err != nil {
 		return nil, err
 	}
@@ -139,28 +141,76 @@ func (s *Service) Update(ctx context.Context, u *account.User, id string, in Inp
 	if in.Status != nil {
 		w.Status = *in.Status
 	}
+	fields := append(in.edited(), "updated_at")
 	if w.Published() && w.PublishedAt == nil {
 		w.PublishedAt = &now
+		fields = append(fields, "published_at")
 	}
 	w.UpdatedAt = now
+	set, err := pick(w, fields)
+	if err != nil {
+		return nil, err
+	}
+	var before, after Work
 	err = s.queue.Write(ctx, SearchKind, w.ID, func(ctx context.Context) (search.Document, error) {
-		res, err := s.works.ReplaceOne(ctx, bson.M{"_id": w.ID, "status": before}, w)
+		raw, err := s.works.FindOneAndUpdate(ctx, bson.M{"_id": w.ID}, bson.M{"$set": set}).Raw()
+		if mongodb.IsNotFound(err) { // deleted since we read it
+			return nil, problem.NotFound("work")
+		}
 		if err != nil {
 			return nil, mongodb.Classify("update work "+w.ID, err)
 		}
-		if res.MatchedCount == 0 { // changed or deleted since we read it
-			return nil, problem.Conflict("work_changed", "status", "work_changed")
+		if err := bson.Unmarshal(raw, &before); err != nil {
+			return nil, err
 		}
-		return w.searchDocument(s.md.Text(w.Description)), nil
+		if err := overlay(raw, set, &after); err != nil {
+			return nil, err
+		}
+		return after.searchDocument(s.md.Text(after.Description)), nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.countPublished(ctx, w.Maker.ID, before, w.Status); err != nil {
+	if err := s.countPublished(ctx, w.Maker.ID, before.Status, after.Status); err != nil {
 		return nil, err
 	}
-	s.changed(ctx, w, !w.Published())
-	return w, nil
+	s.changed(ctx, &after, !after.Published())
+	return &after, nil
+}
+
+// pick returns the named stored fields of w, for a $set.
+func pick(w *Work, fields []string) (bson.M, error) {
+	var all bson.M
+	raw, err := bson.Marshal(w)
+	if err == nil {
+		err = bson.Unmarshal(raw, &all)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("encode work %s: %w", w.ID, err)
+	}
+	set := bson.M{}
+	for _, f := range fields {
+		set[f] = all[f]
+	}
+	return set, nil
+}
+
+// overlay decodes into w the document before with the top-level fields of
+// set written over it: the document as the $set left it, without reading
+// it again.
+func overlay(before bson.Raw, set bson.M, w *Work) error {
+	var doc bson.M
+	if err := bson.Unmarshal(before, &doc); err != nil {
+		return err
+	}
+	for k, v := range set {
+		doc[k] = v
+	}
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	return bson.Unmarshal(raw, w)
 }
 
 // OnChange registers fn to hear of every change to a work; gone is true

@@ -30,7 +30,6 @@ type VariantInput struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`
 	Price Money  `json:"price"`
-	Stock int    `json:"stock"`
 }
 
 // Limits a work's fields are held to.
@@ -44,6 +43,32 @@ const (
 	maxTitle     = 120
 	maxDescRunes = 10_000
 )
+
+// edited lists the stored fields that in changes, for a $set that leaves
+// the rest (stock taken by checkouts, counters) as concurrent writes left
+// them. Stock is among them only when the maker sets it: a restock is an
+// absolute count.
+func (in *Input) edited() []string {
+	var out []string
+	add := func(set bool, fields ...string) {
+		if set {
+			out = append(out, fields...)
+		}
+	}
+	add(in.Title != nil, "title", "slug")
+	add(in.Description != nil, "description", "description_html")
+	add(in.Price != nil, "price")
+	add(in.Stock != nil, "stock")
+	add(in.MadeToOrder != nil, "made_to_order")
+	add(in.LeadTimeDays != nil, "lead_time_days")
+	add(in.Materials != nil, "materials")
+	add(in.Tags != nil, "tags")
+	add(in.Category != nil, "category")
+	add(in.MediaIDs != nil, "images")
+	add(in.Variants != nil, "variants")
+	add(in.Status != nil, "status")
+	return out
+}
 
 // apply validates in and writes it onto w, naming every bad field.
 func (in *Input) apply(w *Work, creating bool) error {
@@ -117,14 +142,12 @@ func (in *Input) apply(w *Work, creating bool) error {
 			if v.Price.Currency != w.Price.Currency {
 				f[field+".price"] = "currency_mismatch"
 			}
-			if v.Stock < 0 || v.Stock > maxStock {
-				f[field+".stock"] = "out_of_range"
-			}
-			id := v.ID
+			id := strings.TrimSpace(v.ID)
 			if id == "" {
 				id = fmt.Sprintf("v%d", i+1)
 			}
-			w.Variants = append(w.Variants, Variant{ID: id, Name: name, Price: v.Price, Stock: v.Stock})
+			problem.CheckLength(f, field+".id", id, 1, 40)
+			w.Variants = append(w.Variants, Variant{ID: id, Name: name, Price: v.Price})
 		}
 	}
 	if in.Status != nil {

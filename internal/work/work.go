@@ -41,7 +41,7 @@ const (
 var SearchSchema = search.Schema{
 	Kind:         SearchKind,
 	Searchable:   []string{"title", "tags", "materials", "maker_name", "description"},
-	Filterable:   []string{"maker_id", "status", "category", "tags", "materials", "in_stock", "made_to_order", "price", "currency", "maker_location"},
+	Filterable:   []string{"id", "maker_id", "status", "category", "tags", "materials", "in_stock", "made_to_order", "price", "currency", "maker_location"},
 	Sortable:     []string{"published_at", "updated_at", "favorites", "price", "created_at", "hot"},
 	RankingRules: []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
 }
@@ -62,12 +62,13 @@ type Image struct {
 	Height  int    `bson:"height" json:"height"`
 }
 
-// Variant is an option of a work (a size, a colour) with its own price and stock.
+// Variant is an option of a work (a size, a colour) with its own price.
+// Options draw on the work's one stock count; documents written before
+// that still carry a per-option "stock", which is ignored.
 type Variant struct {
 	ID    string `bson:"id" json:"id"`
 	Name  string `bson:"name" json:"name"`
 	Price Money  `bson:"price" json:"price"`
-	Stock int    `bson:"stock" json:"stock"`
 }
 
 // MakerRef is what a work shows of its maker (Extended Reference).
@@ -97,18 +98,22 @@ type Work struct {
 	DescriptionHTML template.HTML `bson:"description_html"`
 	Price           Money         `bson:"price"`
 	Stock           int           `bson:"stock"`
-	MadeToOrder     bool          `bson:"made_to_order"`
-	LeadTimeDays    int           `bson:"lead_time_days"`
-	Materials       []string      `bson:"materials"`
-	Tags            []string      `bson:"tags"`
-	Category        string        `bson:"category"`
-	Images          []Image       `bson:"images"`
-	Variants        []Variant     `bson:"variants"`
-	Status          string        `bson:"status"`
-	Counts          Counts        `bson:"counts"`
-	CreatedAt       time.Time     `bson:"created_at"`
-	UpdatedAt       time.Time     `bson:"updated_at"`
-	PublishedAt     *time.Time    `bson:"published_at,omitempty"`
+	// Holds records, atomically with each decrement of Stock, how many
+	// units each unshipped order holds (order id -> units): what makes
+	// giving stock back exact, and once. See stock.go.
+	Holds        map[string]int `bson:"holds,omitempty"`
+	MadeToOrder  bool           `bson:"made_to_order"`
+	LeadTimeDays int            `bson:"lead_time_days"`
+	Materials    []string       `bson:"materials"`
+	Tags         []string       `bson:"tags"`
+	Category     string         `bson:"category"`
+	Images       []Image        `bson:"images"`
+	Variants     []Variant      `bson:"variants"`
+	Status       string         `bson:"status"`
+	Counts       Counts         `bson:"counts"`
+	CreatedAt    time.Time      `bson:"created_at"`
+	UpdatedAt    time.Time      `bson:"updated_at"`
+	PublishedAt  *time.Time     `bson:"published_at,omitempty"`
 }
 
 // Published reports whether people other than its maker may see the work.
@@ -119,15 +124,20 @@ func (w *Work) InStock() bool {
 	if w.MadeToOrder {
 		return true
 	}
-	if w.Stock > 0 {
-		return true
+	return w.Stock > 0
+}
+
+// Option returns the work's option with id; "" is the work itself.
+func (w *Work) Option(id string) (Variant, bool) {
+	if id == "" {
+		return Variant{Name: "", Price: w.Price}, true
 	}
 	for _, v := range w.Variants {
-		if v.Stock > 0 {
-			return true
+		if v.ID == id {
+			return v, true
 		}
 	}
-	return false
+	return Variant{}, false
 }
 
 // Cover returns the first image, if any.
@@ -162,6 +172,12 @@ func (w *Work) searchDocument(text string) search.Document {
 	if img, ok := w.Cover(); ok {
 		d["image"], d["image_medium"] = img.Thumb, img.Medium
 	}
+	// Stored for the cart, which shows options' prices from one search.
+	options := make([]map[string]any, 0, len(w.Variants))
+	for _, v := range w.Variants {
+		options = append(options, map[string]any{"id": v.ID, "name": v.Name, "price": v.Price.Amount})
+	}
+	d["options"] = options
 	return d
 }
 

@@ -46,8 +46,8 @@ func TestService_Create(t *testing.T) {
 			Tags:         &tags,
 			Category:     ptr("spaceships"),
 			MediaIDs:     &[]string{"m1", "m1"},
-			Variants: &[]work.VariantInput{{Name: "", Price: work.Money{Amount: 100, Currency: "USD"}, Stock: -2},
-				{Name: "M", Price: work.Money{Amount: 100_000_000_01}, Stock: 1_000_001}},
+			Variants: &[]work.VariantInput{{Name: "", Price: work.Money{Amount: 100, Currency: "USD"}},
+				{Name: "M", Price: work.Money{Amount: 100_000_000_01}}},
 			Status: ptr("for_sale"),
 		}
 		_, err := env.Works.Create(ctx, potter, in)
@@ -55,8 +55,8 @@ func TestService_Create(t *testing.T) {
 			"title": "required", "description": "too_long", "price.amount": "out_of_range",
 			"price.currency": "currency_unknown", "stock": "out_of_range", "lead_time_days": "out_of_range",
 			"materials": "too_long", "tags": "too_many", "category": "category_unknown", "media_ids": "duplicates",
-			"variants.0.name": "required", "variants.0.price": "currency_mismatch", "variants.0.stock": "out_of_range",
-			"variants.1.price.amount": "out_of_range", "variants.1.stock": "out_of_range", "status": "status_unknown",
+			"variants.0.name": "required", "variants.0.price": "currency_mismatch",
+			"variants.1.price.amount": "out_of_range", "status": "status_unknown",
 			// The second option has no currency: it takes the price's, which is unknown.
 			"variants.1.price.currency": "currency_unknown",
 		}
