@@ -2,7 +2,6 @@ package moderation
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -30,29 +29,35 @@ const FlagOffPlatform = "off_platform"
 //     count after a phone word (tel, call, 电话…) or in the (415) 555-0100 / 0755-12345678 shapes, not bare.
 //   - vx/wx followed by "-2000" is a model number; "V领"/"V-neck" after 加/我的 is a collar.
 func OffPlatform(text string) (bool, []string) {
-	norm := offPlatformNormalize(text)
-	squeezed := offPlatformSqueeze(norm)
-	normPairs, squeezedPairs := offPlatformPairsOf(norm), offPlatformPairsOf(squeezed)
-	found := map[string]bool{}
+	a := Assess(text, Context{})
+	if !a.Flag(FlagOffPlatform).Set {
+		return false, nil
+	}
+	return true, a.SignalNames(FlagOffPlatform)
+}
+
+// contactPatterns reports each match of the contact rules: the regular
+// expressions below, account ids after a channel, and phone numbers.
+// norm is the normalised text, sq the squeezed one; found gets the signal,
+// whether the span is in sq, and the span.
+func contactPatterns(norm, sq string, found func(signal string, inSq bool, lo, hi int)) {
+	normPairs, sqPairs := offPlatformPairsOf(norm), offPlatformPairsOf(sq)
 	for _, r := range offPlatformRules {
 		s, pairs := norm, normPairs
 		if r.squeezed {
-			s, pairs = squeezed, squeezedPairs
+			s, pairs = sq, sqPairs
 		}
-		if !found[r.signal] && r.matches(s, pairs) {
-			found[r.signal] = true
-		}
+		r.each(s, pairs, func(lo, hi int) { found(r.signal, r.squeezed, lo, hi) })
 	}
-	if !found["phone"] && (contactPhoneIn(squeezed) || contactShapedPhoneIn(norm)) {
-		found["phone"] = true
+	if lo, hi, ok := contactPhoneIn(sq); ok {
+		found("phone", true, lo, hi)
+	} else if lo, hi, ok := contactShapedPhoneIn(norm); ok {
+		found("phone", false, lo, hi)
 	}
-	offPlatformWindows(squeezed, squeezedPairs, contactIDAnchors, func(lo, hi int) bool { contactIDs(squeezed, lo, hi, found); return false })
-	signals := make([]string, 0, len(found))
-	for s := range found {
-		signals = append(signals, s)
-	}
-	slices.Sort(signals)
-	return len(signals) > 0, signals
+	offPlatformWindows(sq, sqPairs, contactIDAnchors, func(lo, hi int) bool {
+		contactIDs(sq, lo, hi, func(signal string, lo, hi int) { found(signal, true, lo, hi) })
+		return false
+	})
 }
 
 // An offPlatformRule flags signal when re matches. Every match must contain one of the anchors: the regexp then
@@ -105,21 +110,20 @@ var offPlatformRules = []offPlatformRule{
 			`paypal ?(?:friends|f ?& ?f|family|gift)|(?:^|[^a-z])(?:venmo|zelle|cash ?app)(?:[^a-z]|$)|wire (?:me|the money)|send (?:me )?(?:the )?money (?:to|via|directly)`),
 }
 
-func (r offPlatformRule) matches(s string, pairs *offPlatformPairs) bool {
-	return offPlatformWindows(s, pairs, r.anchors, func(lo, hi int) bool { return r.matchesIn(s, lo, hi) })
+// each calls found with every match of the rule in s that offPlatformExcused does not excuse.
+func (r offPlatformRule) each(s string, pairs *offPlatformPairs, found func(lo, hi int)) {
+	offPlatformWindows(s, pairs, r.anchors, func(lo, hi int) bool { r.eachIn(s, lo, hi, found); return false })
 }
 
-// matchesIn reports whether re matches in s[lo:hi], less the matches offPlatformExcused excuses.
-func (r offPlatformRule) matchesIn(s string, lo, hi int) bool {
+func (r offPlatformRule) eachIn(s string, lo, hi int, found func(lo, hi int)) {
 	if !r.re.MatchString(s[lo:hi]) {
-		return false
+		return
 	}
 	for _, m := range r.re.FindAllStringIndex(s[lo:hi], -1) {
 		if !offPlatformExcused(s, lo+m[0], lo+m[1], r.signal) {
-			return true
+			found(lo+m[0], lo+m[1])
 		}
 	}
-	return false
 }
 
 // offPlatformWindows calls match on windows of s around the occurrences of the anchors, until it returns true.

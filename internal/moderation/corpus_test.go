@@ -1,0 +1,99 @@
+package moderation
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+func readTestCorpus(t testing.TB) []corpusRow {
+	t.Helper()
+	data, err := os.ReadFile("testdata/corpus.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := parseCorpus(string(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+type confusion struct{ tp, fp, fn, tn int }
+
+func (c confusion) precision() float64 { return ratio(c.tp, c.tp+c.fp) }
+func (c confusion) recall() float64    { return ratio(c.tp, c.tp+c.fn) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+// heldOutFloors are the precision and recall each flag keeps on the held-out part of the corpus, per language and
+// overall ("all"). They are the figures measured when the model was trained, rounded down, so that a change to the
+// rules, the lexicons or the corpus that makes the detector worse fails here.
+var heldOutFloors = map[string]map[string][2]float64{ // flag → language → {precision, recall}
+	FlagOffPlatform: {"all": {0.85, 0.85}, "zh": {0.8, 0.8}, "en": {0.8, 0.8}, "mixed": {0.7, 0.7}},
+	FlagRecruitment: {"all": {0.8, 0.8}, "zh": {0.7, 0.7}, "en": {0.7, 0.7}},
+}
+
+func TestDetectorOnTheHeldOutCorpus(t *testing.T) {
+	rows := readTestCorpus(t)
+	if len(rows) < 1500 {
+		t.Fatalf("the corpus has %d posts, want at least 1,500", len(rows))
+	}
+	scores := map[string]map[string]*confusion{}
+	held := 0
+	for _, r := range rows {
+		if !heldOut(r.family) {
+			continue
+		}
+		held++
+		a := Assess(r.text, Context{})
+		for _, flag := range modelFlags {
+			if scores[flag] == nil {
+				scores[flag] = map[string]*confusion{}
+			}
+			for _, lang := range []string{"all", r.lang} {
+				c := scores[flag][lang]
+				if c == nil {
+					c = &confusion{}
+					scores[flag][lang] = c
+				}
+				switch got, want := a.Flag(flag).Set, r.has(flag); {
+				case got && want:
+					c.tp++
+				case got:
+					c.fp++
+					if lang == "all" {
+						t.Logf("false %s: %s %q", flag, r.family, r.text)
+					}
+				case want:
+					c.fn++
+					if lang == "all" {
+						t.Logf("missed %s: %s %q", flag, r.family, r.text)
+					}
+				default:
+					c.tn++
+				}
+			}
+		}
+	}
+	fmt.Printf("held-out corpus: %d of %d posts\n", held, len(rows))
+	for _, flag := range modelFlags {
+		for _, lang := range []string{"all", "zh", "en", "mixed"} {
+			c := scores[flag][lang]
+			if c == nil {
+				continue
+			}
+			fmt.Printf("%-13s %-5s precision %.3f recall %.3f (tp %d fp %d fn %d tn %d)\n",
+				flag, lang, c.precision(), c.recall(), c.tp, c.fp, c.fn, c.tn)
+			if floor, ok := heldOutFloors[flag][lang]; ok && (c.precision() < floor[0] || c.recall() < floor[1]) {
+				t.Errorf("%s in %s: precision %.3f recall %.3f, below the floors %.2f and %.2f",
+					flag, lang, c.precision(), c.recall(), floor[0], floor[1])
+			}
+		}
+	}
+}

@@ -1,0 +1,168 @@
+package moderation
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Signals are what the rules find in a text: contact patterns, names of
+// other shops and apps, invitations to move the talk, recruitment phrases.
+// Each is a stable snake_case name a moderator can read. A signal inside a
+// clause that forbids or warns ("不要加微信", "never pay outside") is
+// negated: it still shows, but it argues for the post instead of against it.
+
+// Text-wide signals that are not evidence of a flag but change how the rest reads.
+const (
+	signalWarning = "warning_context" // the post warns about scams or reports one
+	signalRules   = "rules_context"   // the post states rules (or Context says it does)
+)
+
+// evidence is everything the rules found in one text.
+type evidence struct {
+	n       normalized // the normalised text, innocent phrases blanked
+	sq      normalized // n squeezed
+	hits    []Signal   // one per signal name, in order of first appearance
+	warning bool
+	rules   bool
+}
+
+// maxNegationReach is how far back (bytes) a negation still governs a match
+// in its clause: a few words or characters, so that one "never" at the top of
+// a long post does not excuse a contact at its end.
+const maxNegationReach = 36
+
+// gather finds the signals of text.
+func gather(text string, ctx Context) *evidence {
+	lex := loadedLexicons()
+	ev := &evidence{n: normalize(text), rules: ctx.Rules}
+	ev.n = blankInnocent(ev.n, lex.innocent)
+	ev.sq = squeeze(ev.n)
+
+	var normMarks, sqMarks marks
+	type found struct {
+		signal, flag string
+		inSq         bool
+		lo, hi       int
+		kind         lexKind
+	}
+	var all []found
+	collect := func(m *phraseMatcher, entries []lexEntry, s string, inSq bool, mk *marks) {
+		m.each(s, func(p, lo, hi int) {
+			if !wordBounded(s, lo, hi) {
+				return
+			}
+			e := entries[p]
+			switch e.kind {
+			case lexOff, lexRecruit, lexAmbiguous:
+				all = append(all, found{e.signal, e.flag(), inSq, lo, hi, e.kind})
+			case lexCueBefore:
+				mk.cueEnds = append(mk.cueEnds, hi)
+			case lexCueAfter:
+				mk.cueStarts = append(mk.cueStarts, lo)
+			case lexNegation:
+				mk.negEnds = append(mk.negEnds, hi)
+			case lexWarning:
+				ev.warning = true
+			case lexRules:
+				ev.rules = true
+			}
+		})
+	}
+	collect(lex.norm, lex.normEntries, ev.n.text, false, &normMarks)
+	collect(lex.squeezed, lex.sqEntry, ev.sq.text, true, &sqMarks)
+	contactPatterns(ev.n.text, ev.sq.text, func(signal string, inSq bool, lo, hi int) {
+		all = append(all, found{signal, FlagOffPlatform, inSq, lo, hi, lexOff})
+	})
+
+	index := map[string]int{}
+	for _, f := range all {
+		s, mk, view := ev.n.text, &normMarks, ev.n
+		if f.inSq {
+			s, mk, view = ev.sq.text, &sqMarks, ev.sq
+		}
+		if f.kind == lexAmbiguous && !mk.cued(s, f.lo, f.hi) {
+			continue
+		}
+		negated := mk.negated(s, f.lo)
+		i, seen := index[f.signal]
+		if !seen {
+			i = len(ev.hits)
+			index[f.signal] = i
+			lo, hi := view.span(f.lo, f.hi)
+			ev.hits = append(ev.hits, Signal{Name: f.signal, Flag: f.flag, Negated: true, Start: lo, End: hi})
+		}
+		if h := &ev.hits[i]; !negated {
+			if h.Negated {
+				h.Negated = false
+				h.Start, h.End = view.span(f.lo, f.hi)
+			}
+			h.Count++
+		}
+	}
+	return ev
+}
+
+// marks are the cues and negations found in one view of the text.
+type marks struct {
+	cueEnds, cueStarts, negEnds []int
+}
+
+// cued reports whether a contact cue ends right before s[lo:hi] or starts right after it (a space or a
+// punctuation mark between them at most).
+func (m *marks) cued(s string, lo, hi int) bool {
+	for _, e := range m.cueEnds {
+		if e <= lo && lo-e <= 2 && strings.Trim(s[e:lo], " :：-") == "" {
+			return true
+		}
+	}
+	for _, b := range m.cueStarts {
+		if b >= hi && b-hi <= 2 && strings.Trim(s[hi:b], " ") == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// negated reports whether a negation ends before lo in the same clause, within maxNegationReach bytes.
+func (m *marks) negated(s string, lo int) bool {
+	for _, e := range m.negEnds {
+		if e <= lo && lo-e <= maxNegationReach && !strings.ContainsAny(s[e:lo], "。！？!?.;；\n") {
+			return true
+		}
+	}
+	return false
+}
+
+// wordBounded reports whether s[lo:hi] does not cut an ASCII word or number: "line" is not in "outline",
+// nor "tg" in "tgif".
+func wordBounded(s string, lo, hi int) bool {
+	return !(lo > 0 && asciiWordByte(s[lo]) && asciiWordByte(s[lo-1])) &&
+		!(hi < len(s) && asciiWordByte(s[hi-1]) && asciiWordByte(s[hi]))
+}
+
+func asciiWordByte(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' }
+
+// blankInnocent overwrites the innocent phrases of n ("微信读书", "qq等级", "telegram font") with '#', which no
+// rule matches, squeezes or joins, so the signal words inside them are not seen. The bytes keep their offsets.
+func blankInnocent(n normalized, innocent *phraseMatcher) normalized {
+	var b []byte
+	innocent.each(n.text, func(_, lo, hi int) {
+		if !wordBounded(n.text, lo, hi) {
+			return
+		}
+		if b == nil {
+			b = []byte(n.text)
+		}
+		for i := lo; i < hi; i++ {
+			b[i] = '#'
+		}
+	})
+	if b == nil {
+		return n
+	}
+	// A blanked multi-byte rune leaves no stray continuation bytes: every byte became '#'.
+	if !utf8.Valid(b) {
+		return n
+	}
+	return normalized{text: string(b), orig: n.orig}
+}
