@@ -60,8 +60,8 @@ type Signal struct {
 // the lexicons, the look-alike and traditional-Chinese tables and the model.
 func Assess(text string, ctx Context) Assessment {
 	ev := gather(text, ctx)
-	f := featuresOf(ev)
-	z, grams := theModel().logits(f)
+	f := featuresOf(ev, false)
+	z, grams := theModel().logits(ev.sq.text, f)
 	a := Assessment{Signals: ev.hits}
 	for k, flag := range modelFlags {
 		p := sigmoid(z[k])

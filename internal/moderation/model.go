@@ -46,16 +46,18 @@ func theModel() *model {
 
 const modelMagic = "GHDM1"
 
-// logits returns the model's log-odds for each flag of modelFlags, and each flag's part that the n-grams give.
-func (m *model) logits(f features) (z, grams []float64) {
+// logits returns the model's log-odds for each flag of modelFlags, and each flag's part that the n-grams of
+// text (the squeezed text f was read from) give.
+func (m *model) logits(text string, f features) (z, grams []float64) {
 	z, grams = make([]float64, len(modelFlags)), make([]float64, len(modelFlags))
+	var sums [2]int // one pass sums the weights of both flags (decodeModel checks that there are two)
+	g0, g1 := &m.grams[0], &m.grams[1]
+	eachGram(text, func(h uint32) {
+		sums[0] += int(g0[h])
+		sums[1] += int(g1[h])
+	})
 	for k := range modelFlags {
-		sum := 0
-		g := &m.grams[k]
-		for _, h := range f.grams {
-			sum += int(g[h])
-		}
-		grams[k] = float64(sum) * m.step[k] * f.scale
+		grams[k] = float64(sums[k]) * m.step[k] * f.scale
 		z[k] = m.bias[k] + grams[k]
 		for _, s := range f.signals {
 			if w, ok := m.signals[s]; ok {

@@ -43,17 +43,29 @@ func (n normalized) span(i, j int) (int, int) {
 // digits instead (contactDigit).
 func normalize(text string) normalized {
 	b := foldBuilder{buf: make([]byte, 0, len(text)+8), orig: make([]int32, 0, len(text)+8)}
+	// Most posts are NFKC already: fold that prefix rune by rune, and pay for the iterator only past it.
+	quick := norm.NFKC.QuickSpanString(text)
+	for i, r := range text[:quick] {
+		b.fold(r, int32(i))
+	}
+	if quick == len(text) {
+		return b.done()
+	}
 	var it norm.Iter
-	it.InitString(norm.NFKC, text)
+	it.InitString(norm.NFKC, text[quick:])
 	for !it.Done() {
 		at := it.Pos()
 		seg := it.Next()
 		for i := 0; i < len(seg); {
 			r, n := utf8.DecodeRune(seg[i:])
 			i += n
-			b.fold(r, int32(at))
+			b.fold(r, int32(quick+at))
 		}
 	}
+	return b.done()
+}
+
+func (b *foldBuilder) done() normalized {
 	n := normalized{text: string(b.buf), orig: b.orig}
 	if strings.Count(n.text, "\n") >= 2 {
 		n = rejoinLines(n)
@@ -68,11 +80,7 @@ type foldBuilder struct {
 }
 
 func (b *foldBuilder) write(s string, at int32) {
-	if b.space != 0 && len(b.buf) > 0 {
-		b.buf = append(b.buf, b.space)
-		b.orig = append(b.orig, at)
-	}
-	b.space = 0
+	b.spaceBefore(at)
 	b.buf = append(b.buf, s...)
 	for range len(s) {
 		b.orig = append(b.orig, at)
@@ -80,8 +88,21 @@ func (b *foldBuilder) write(s string, at int32) {
 }
 
 func (b *foldBuilder) writeRune(r rune, at int32) {
-	var enc [utf8.UTFMax]byte
-	b.write(string(enc[:utf8.EncodeRune(enc[:], r)]), at)
+	b.spaceBefore(at)
+	n := len(b.buf)
+	b.buf = utf8.AppendRune(b.buf, r)
+	for range len(b.buf) - n {
+		b.orig = append(b.orig, at)
+	}
+}
+
+// spaceBefore writes the whitespace pending before a rune, unless the text has not begun.
+func (b *foldBuilder) spaceBefore(at int32) {
+	if b.space != 0 && len(b.buf) > 0 {
+		b.buf = append(b.buf, b.space)
+		b.orig = append(b.orig, at)
+	}
+	b.space = 0
 }
 
 // fold writes r, which came from the original byte offset at, as the detector reads it.

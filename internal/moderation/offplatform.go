@@ -36,28 +36,30 @@ func OffPlatform(text string) (bool, []string) {
 	return true, a.SignalNames(FlagOffPlatform)
 }
 
-// contactPatterns reports each match of the contact rules: the regular
+// contactPatterns reports the matches of the contact rules: the regular
 // expressions below, account ids after a channel, and phone numbers.
 // norm is the normalised text, sq the squeezed one; found gets the signal,
-// whether the span is in sq, and the span.
-func contactPatterns(norm, sq string, found func(signal string, inSq bool, lo, hi int)) {
+// whether the span is in sq, and the span, and says whether the rule has
+// found enough (a match that counts), or the rule its budget.
+func contactPatterns(norm, sq string, found func(signal string, inSq bool, lo, hi int) (enough bool)) {
 	normPairs, sqPairs := offPlatformPairsOf(norm), offPlatformPairsOf(sq)
 	for _, r := range offPlatformRules {
 		s, pairs := norm, normPairs
 		if r.squeezed {
 			s, pairs = sq, sqPairs
 		}
-		r.each(s, pairs, func(lo, hi int) { found(r.signal, r.squeezed, lo, hi) })
+		n := 0
+		r.each(s, pairs, func(lo, hi int) bool {
+			n++
+			return found(r.signal, r.squeezed, lo, hi) || n >= maxRuleMatches
+		})
 	}
 	if lo, hi, ok := contactPhoneIn(sq); ok {
 		found("phone", true, lo, hi)
 	} else if lo, hi, ok := contactShapedPhoneIn(norm); ok {
 		found("phone", false, lo, hi)
 	}
-	offPlatformWindows(sq, sqPairs, contactIDAnchors, func(lo, hi int) bool {
-		contactIDs(sq, lo, hi, func(signal string, lo, hi int) { found(signal, true, lo, hi) })
-		return false
-	})
+	contactIDs(sq, sqPairs, func(signal string, lo, hi int) { found(signal, true, lo, hi) })
 }
 
 // An offPlatformRule flags signal when re matches. Every match must contain one of the anchors: the regexp then
@@ -110,28 +112,46 @@ var offPlatformRules = []offPlatformRule{
 			`paypal ?(?:friends|f ?& ?f|family|gift)|(?:^|[^a-z])(?:venmo|zelle|cash ?app)(?:[^a-z]|$)|wire (?:me|the money)|send (?:me )?(?:the )?money (?:to|via|directly)`),
 }
 
-// each calls found with every match of the rule in s that offPlatformExcused does not excuse.
-func (r offPlatformRule) each(s string, pairs *offPlatformPairs, found func(lo, hi int)) {
-	offPlatformWindows(s, pairs, r.anchors, func(lo, hi int) bool { r.eachIn(s, lo, hi, found); return false })
+// each calls found with the matches of the rule in s that offPlatformExcused does not excuse, until it returns true.
+func (r offPlatformRule) each(s string, pairs *offPlatformPairs, found func(lo, hi int) (stop bool)) {
+	offPlatformWindows(s, pairs, r.anchors, func(lo, hi int) bool { return r.eachIn(s, lo, hi, found) })
 }
 
-func (r offPlatformRule) eachIn(s string, lo, hi int, found func(lo, hi int)) {
+func (r offPlatformRule) eachIn(s string, lo, hi int, found func(lo, hi int) (stop bool)) bool {
 	if !r.re.MatchString(s[lo:hi]) {
-		return
+		return false
 	}
 	for _, m := range r.re.FindAllStringIndex(s[lo:hi], -1) {
-		if !offPlatformExcused(s, lo+m[0], lo+m[1], r.signal) {
-			found(lo+m[0], lo+m[1])
+		if !offPlatformExcused(s, lo+m[0], lo+m[1], r.signal) && found(lo+m[0], lo+m[1]) {
+			return true
 		}
 	}
+	return false
 }
 
 // offPlatformWindows calls match on windows of s around the occurrences of the anchors, until it returns true.
 // A window reaches 16 bytes back and 48 ahead of its anchor, more than any rule needs, then widens to whole ASCII
 // words (and a leading '+') so that ^, $ and the [^a-z] boundaries see what they would in the whole of s.
-// Overlapping windows are merged, so even "qqqq…" or "微信微信…" is scanned once per anchor.
+// Overlapping windows are merged up to maxWindow bytes, then a new one starts where the next anchor's own window
+// does: Go's regexp clears state the size of its input for every match it finds, so one window over a post of
+// "微信微信…" would cost the square of its length. Every anchor's own window lies whole in one window, so no
+// match is lost; one in the overlap of two windows is found twice.
+// A rule scans at most maxRuleScan bytes of windows and reports at most maxRuleMatches matches. Ordinary posts,
+// even long ones, stay far below; a post packed with anchors ("加加加…", "不要加微信" a hundred times) would
+// otherwise cost ten times an ordinary one. Past the budget the lexicon, which reads every post whole in one
+// pass, still sees what the rule would have.
+const (
+	maxWindow      = 256
+	maxRuleScan    = 512
+	maxRuleMatches = 16
+)
+
 func offPlatformWindows(s string, pairs *offPlatformPairs, anchors []string, match func(lo, hi int) bool) bool {
+	scanned := 0
 	for _, a := range anchors {
+		if scanned > maxRuleScan {
+			return false
+		}
 		if !pairs.mayContain(a) {
 			continue
 		}
@@ -147,9 +167,12 @@ func offPlatformWindows(s string, pairs *offPlatformPairs, anchors []string, mat
 			if h <= hi { // inside the current window
 				continue
 			}
-			if l > hi { // apart from it: scan the current window, start a new one
+			if l > hi || hi-lo > maxWindow { // apart from it, or it is long enough: scan it, start a new one
 				if hi >= 0 && match(lo, hi) {
 					return true
+				}
+				if scanned += hi - lo; scanned > maxRuleScan {
+					return false
 				}
 				lo = l
 				for lo > 0 && (!utf8.RuneStart(s[lo]) || contactWordByte(s[lo-1])) {

@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -9,37 +10,84 @@ import (
 // OffPlatform scans.
 
 // contactIDRe finds a contact channel followed by an account id: "vx: abc_123", "微信号 leather2024", "qq 12345678".
+// contactIDAtRe is the same, anchored at the channel's name: it runs only where contactIDStarts finds one, so
+// a post with "line" or "qq" in every sentence costs a failed match at each, not a scan of the whole post.
 var (
 	contactIDAnchors = strings.Split("微信|威信|薇信|徽信|v信|扣扣|企鹅|vx|wx|qq|wechat|xin|we chat|telegram|whatsapp|line|skype|kakao", "|")
-	contactIDRe      = regexp.MustCompile(`(微信|威信|薇信|徽信|v信|扣扣|企鹅|(?:^|[^a-z])(?:vx|wx|qq|wechat|weixin|we ?chat|telegram|whatsapp|line ?id|skype|kakao))` +
-		`(号码?|账号|帐号| ?id| ?number| ?#)? ?(?:is |是|为)? ?([:=])? ?@?([a-z0-9][a-z0-9_.-]{4,19})`)
+	contactIDRe      = regexp.MustCompile(`(微信|威信|薇信|徽信|v信|扣扣|企鹅|(?:^|[^a-z])(?:` + contactIDChannels + `))` + contactIDTail)
+	contactIDAtRe    = regexp.MustCompile(`^(微信|威信|薇信|徽信|v信|扣扣|企鹅|` + contactIDChannels + `)` + contactIDTail)
 )
 
-// contactIDs reports "contact_id" and the channel's own signal for each id in s[lo:hi]. Without a label (号, id, a
+const (
+	contactIDChannels = `vx|wx|qq|wechat|weixin|we ?chat|telegram|whatsapp|line ?id|skype|kakao`
+	contactIDTail     = `(号码?|账号|帐号| ?id| ?number| ?#)? ?(?:is |是|为)? ?([:=])? ?@?([a-z0-9][a-z0-9_.-]{4,19})`
+)
+
+// contactIDs reports "contact_id" and the channel's own signal for each id in s. Without a label (号, id, a
 // colon) the id must look like one (a digit or an underscore), so "we chat about glazes" is not an id.
-func contactIDs(s string, lo, hi int, found func(signal string, lo, hi int)) {
-	for _, m := range contactIDRe.FindAllStringSubmatchIndex(s[lo:hi], -1) {
-		labelled := m[4] >= 0 || m[6] >= 0
-		for k := range m {
-			m[k] += lo // the groups used below always match
-		}
-		kw, id := s[m[2]:m[3]], s[m[8]:m[9]]
-		if !labelled && !strings.ContainsAny(id, "0123456789_") || offPlatformExcused(s, m[2], m[3], "contact_id") {
+func contactIDs(s string, pairs *offPlatformPairs, found func(signal string, lo, hi int)) {
+	var starts []int
+	for _, a := range contactIDAnchors {
+		if !pairs.mayContain(a) {
 			continue
 		}
-		if c := s[m[8]-1]; 'a' <= c && c <= 'z' && 'a' <= id[0] && id[0] <= 'z' { // "wxyz123" is one word
-			continue
-		}
-		found("contact_id", m[0], m[1])
-		switch {
-		case strings.Contains(kw, "qq") || strings.Contains(kw, "扣扣") || strings.Contains(kw, "企鹅"):
-			found("qq", m[0], m[1])
-		case strings.ContainsAny(kw, "信x") || strings.Contains(kw, "chat"):
-			found("wechat", m[0], m[1])
-		default:
-			found("messenger", m[0], m[1])
+		for off := 0; ; {
+			i := strings.Index(s[off:], a)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(a)
+			if a == "xin" { // weixin
+				i -= len("wei")
+			}
+			if i >= 0 && !(contactWordByte(s[i]) && s[i] != '+' && i > 0 && 'a' <= s[i-1] && s[i-1] <= 'z') {
+				starts = append(starts, i)
+			}
 		}
 	}
+	slices.Sort(starts)
+	end := 0
+	for k, i := range starts {
+		if k == maxRuleMatches*2 { // a budget, as for the rules: past it a post of channel names costs no more
+			return
+		}
+		if i < end {
+			continue // inside the id found before, as a scan from left to right would skip it
+		}
+		if m := contactIDAtRe.FindStringSubmatchIndex(s[i:min(i+96, len(s))]); m != nil {
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += i
+				}
+			}
+			if contactIDFound(s, m, found) {
+				end = m[1]
+			}
+		}
+	}
+}
+
+// contactIDFound judges one match of contactIDRe or contactIDAtRe and reports it.
+func contactIDFound(s string, m []int, found func(signal string, lo, hi int)) bool {
+	labelled := m[4] >= 0 || m[6] >= 0
+	kw, id := s[m[2]:m[3]], s[m[8]:m[9]]
+	if !labelled && !strings.ContainsAny(id, "0123456789_") || offPlatformExcused(s, m[2], m[3], "contact_id") {
+		return false
+	}
+	if c := s[m[8]-1]; 'a' <= c && c <= 'z' && 'a' <= id[0] && id[0] <= 'z' { // "wxyz123" is one word
+		return false
+	}
+	found("contact_id", m[0], m[1])
+	switch {
+	case strings.Contains(kw, "qq") || strings.Contains(kw, "扣扣") || strings.Contains(kw, "企鹅"):
+		found("qq", m[0], m[1])
+	case strings.ContainsAny(kw, "信x") || strings.Contains(kw, "chat"):
+		found("wechat", m[0], m[1])
+	default:
+		found("messenger", m[0], m[1])
+	}
+	return true
 }
 
 // contactPhoneIn scans the digit runs of the squeezed text for a Chinese mobile (with +86/0086/86), a +international

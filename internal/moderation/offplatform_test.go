@@ -215,18 +215,17 @@ func offPlatformAnchoredAgreesWithAFullScan(t *testing.T, text string) {
 			s = squeezed
 		}
 		anchored, full := map[[2]int]bool{}, map[[2]int]bool{}
-		r.each(s, offPlatformPairsOf(s), func(lo, hi int) { anchored[[2]int{lo, hi}] = true })
-		r.eachIn(s, 0, len(s), func(lo, hi int) { full[[2]int{lo, hi}] = true })
+		r.each(s, offPlatformPairsOf(s), func(lo, hi int) bool { anchored[[2]int{lo, hi}] = true; return false })
+		r.eachIn(s, 0, len(s), func(lo, hi int) bool { full[[2]int{lo, hi}] = true; return false })
 		if len(anchored) > 0 != (len(full) > 0) {
 			t.Fatalf("rule %d (%s) on %q: anchored scan %v, full scan %v", i, r.signal, s, anchored, full)
 		}
 	}
 	anchored, full := map[string]bool{}, map[string]bool{}
-	offPlatformWindows(squeezed, offPlatformPairsOf(squeezed), contactIDAnchors, func(lo, hi int) bool {
-		contactIDs(squeezed, lo, hi, func(signal string, _, _ int) { anchored[signal] = true })
-		return false
-	})
-	contactIDs(squeezed, 0, len(squeezed), func(signal string, _, _ int) { full[signal] = true })
+	contactIDs(squeezed, offPlatformPairsOf(squeezed), func(signal string, _, _ int) { anchored[signal] = true })
+	for _, m := range contactIDRe.FindAllStringSubmatchIndex(squeezed, -1) {
+		contactIDFound(squeezed, m, func(signal string, _, _ int) { full[signal] = true })
+	}
 	if !maps.Equal(anchored, full) {
 		t.Fatalf("contact ids in %q: anchored scan %v, full scan %v", squeezed, anchored, full)
 	}

@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -39,12 +40,6 @@ func gather(text string, ctx Context) *evidence {
 	ev.sq = squeeze(ev.n)
 
 	var normMarks, sqMarks marks
-	type found struct {
-		signal, flag string
-		inSq         bool
-		lo, hi       int
-		kind         lexKind
-	}
 	var all []found
 	collect := func(m *phraseMatcher, entries []lexEntry, s string, inSq bool, mk *marks) {
 		m.each(s, func(p, lo, hi int) {
@@ -70,18 +65,18 @@ func gather(text string, ctx Context) *evidence {
 	}
 	collect(lex.norm, lex.normEntries, ev.n.text, false, &normMarks)
 	collect(lex.squeezed, lex.sqEntry, ev.sq.text, true, &sqMarks)
-	contactPatterns(ev.n.text, ev.sq.text, func(signal string, inSq bool, lo, hi int) {
-		all = append(all, found{signal, FlagOffPlatform, inSq, lo, hi, lexOff})
-	})
+	normMarks.sort()
+	sqMarks.sort()
 
 	index := map[string]int{}
-	for _, f := range all {
+	// record adds a match to the signal's hit, and says whether the signal now counts fully.
+	record := func(f found) bool {
 		s, mk, view := ev.n.text, &normMarks, ev.n
 		if f.inSq {
 			s, mk, view = ev.sq.text, &sqMarks, ev.sq
 		}
 		if f.kind == lexAmbiguous && !mk.cued(s, f.lo, f.hi) {
-			continue
+			return false
 		}
 		negated := mk.negated(s, f.lo)
 		i, seen := index[f.signal]
@@ -91,46 +86,68 @@ func gather(text string, ctx Context) *evidence {
 			lo, hi := view.span(f.lo, f.hi)
 			ev.hits = append(ev.hits, Signal{Name: f.signal, Flag: f.flag, Negated: true, Start: lo, End: hi})
 		}
-		if h := &ev.hits[i]; !negated {
+		h := &ev.hits[i]
+		if !negated {
 			if h.Negated {
 				h.Negated = false
 				h.Start, h.End = view.span(f.lo, f.hi)
 			}
 			h.Count++
 		}
+		return h.Count >= maxSignalCount
 	}
+	for _, f := range all {
+		record(f)
+	}
+	contactPatterns(ev.n.text, ev.sq.text, func(signal string, inSq bool, lo, hi int) bool {
+		return record(found{signal, FlagOffPlatform, inSq, lo, hi, lexOff})
+	})
 	return ev
 }
 
-// marks are the cues and negations found in one view of the text.
+// found is one match of a rule or a lexicon phrase, in the squeezed view of the text or the normalised one.
+type found struct {
+	signal, flag string
+	inSq         bool
+	lo, hi       int
+	kind         lexKind
+}
+
+// marks are the cues and negations found in one view of the text, each list in increasing order, so that the
+// nearest one to a match is found by binary search whatever the number of matches.
 type marks struct {
 	cueEnds, cueStarts, negEnds []int
+}
+
+func (m *marks) sort() {
+	slices.Sort(m.cueEnds)
+	slices.Sort(m.cueStarts)
+	slices.Sort(m.negEnds)
+}
+
+// lastAtMost returns the largest of xs (sorted) that is at most v, or -1.
+func lastAtMost(xs []int, v int) int {
+	i, _ := slices.BinarySearch(xs, v+1)
+	if i == 0 {
+		return -1
+	}
+	return xs[i-1]
 }
 
 // cued reports whether a contact cue ends right before s[lo:hi] or starts right after it (a space or a
 // punctuation mark between them at most).
 func (m *marks) cued(s string, lo, hi int) bool {
-	for _, e := range m.cueEnds {
-		if e <= lo && lo-e <= 2 && strings.Trim(s[e:lo], " :：-") == "" {
-			return true
-		}
+	if e := lastAtMost(m.cueEnds, lo); e >= 0 && lo-e <= 2 && strings.Trim(s[e:lo], " :-") == "" {
+		return true
 	}
-	for _, b := range m.cueStarts {
-		if b >= hi && b-hi <= 2 && strings.Trim(s[hi:b], " ") == "" {
-			return true
-		}
-	}
-	return false
+	i, _ := slices.BinarySearch(m.cueStarts, hi)
+	return i < len(m.cueStarts) && m.cueStarts[i]-hi <= 2 && strings.Trim(s[hi:m.cueStarts[i]], " ") == ""
 }
 
 // negated reports whether a negation ends before lo in the same clause, within maxNegationReach bytes.
 func (m *marks) negated(s string, lo int) bool {
-	for _, e := range m.negEnds {
-		if e <= lo && lo-e <= maxNegationReach && !strings.ContainsAny(s[e:lo], "。！？!?.;；\n") {
-			return true
-		}
-	}
-	return false
+	e := lastAtMost(m.negEnds, lo)
+	return e >= 0 && lo-e <= maxNegationReach && !strings.ContainsAny(s[e:lo], "。！？!?.;；\n")
 }
 
 // wordBounded reports whether s[lo:hi] does not cut an ASCII word or number: "line" is not in "outline",

@@ -152,7 +152,7 @@ func trainModel(rows []corpusRow) []byte {
 		for _, h := range ev.hits {
 			flagOf[h.Name], flagOf["negated_"+h.Name] = h.Flag, h.Flag
 		}
-		feats[i] = featuresOf(ev)
+		feats[i] = featuresOf(ev, true)
 		for _, s := range feats[i].signals {
 			if !slices.Contains(names, s) {
 				names = append(names, s)
