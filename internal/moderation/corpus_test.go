@@ -1,8 +1,10 @@
 package moderation
 
 import (
+	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -35,8 +37,9 @@ func ratio(a, b int) float64 {
 // overall ("all"). They are the figures measured when the model was trained, rounded down, so that a change to the
 // rules, the lexicons or the corpus that makes the detector worse fails here.
 var heldOutFloors = map[string]map[string][2]float64{ // flag → language → {precision, recall}
-	FlagOffPlatform: {"all": {0.85, 0.85}, "zh": {0.8, 0.8}, "en": {0.8, 0.8}, "mixed": {0.7, 0.7}},
-	FlagRecruitment: {"all": {0.8, 0.8}, "zh": {0.7, 0.7}, "en": {0.7, 0.7}},
+	FlagOffPlatform: {"all": {0.95, 0.95}, "zh": {0.9, 0.9}, "en": {0.95, 0.95}, "mixed": {0.9, 0.95}},
+	// The held-out part has no mixed-language recruitment post; its precision still counts.
+	FlagRecruitment: {"all": {0.9, 0.85}, "zh": {0.85, 0.95}, "en": {0.95, 0.75}, "mixed": {0.95, 0}},
 }
 
 func TestDetectorOnTheHeldOutCorpus(t *testing.T) {
@@ -94,6 +97,44 @@ func TestDetectorOnTheHeldOutCorpus(t *testing.T) {
 				t.Errorf("%s in %s: precision %.3f recall %.3f, below the floors %.2f and %.2f",
 					flag, lang, c.precision(), c.recall(), floor[0], floor[1])
 			}
+		}
+	}
+}
+
+// TestGenerateModelReproducesTheCommittedFiles runs what `go generate` runs, in a scratch folder, and checks that
+// it writes the committed corpus and model byte for byte.
+func TestGenerateModelReproducesTheCommittedFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains the model: a few seconds")
+	}
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "testdata"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	posts, err := os.ReadFile("testdata/posts.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "testdata", "posts.tsv"), posts, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := GenerateModel(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"testdata/corpus.tsv", "model.bin"} {
+		want, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from a fresh `go generate` (%d bytes, fresh %d): run it and commit the result", name, len(want), len(got))
+		}
+		if name == "model.bin" && !bytes.Equal(modelFile, want) {
+			t.Errorf("the embedded model is not model.bin")
 		}
 	}
 }

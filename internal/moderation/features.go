@@ -50,10 +50,10 @@ func featuresOf(ev *evidence, keepGrams bool) features {
 			f.signals = append(f.signals, h.Name)
 		}
 	}
-	if ev.warning {
+	for range min(ev.warning, maxSignalCount) {
 		f.signals = append(f.signals, signalWarning)
 	}
-	if ev.rules {
+	for range min(ev.rules, maxSignalCount) {
 		f.signals = append(f.signals, signalRules)
 	}
 	slices.Sort(f.signals)

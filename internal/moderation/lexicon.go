@@ -41,7 +41,7 @@ type lexEntry struct {
 }
 
 // defaultPrior is the starting weight of a signal whose lexicon line names none: alone, it flags a post.
-const defaultPrior = 4.0
+const defaultPrior = 5.0
 
 // flag is the flag the entry is evidence for, or "".
 func (e lexEntry) flag() string {
@@ -121,7 +121,7 @@ func parseLexicons() (*lexiconSet, error) {
 				case e.kind == lexInnocent:
 					innocent = append(innocent, p)
 				case !hasSqueezable(p):
-					sqPhrases = append(sqPhrases, squeeze(normalized{text: p, orig: make([]int32, len(p))}).text)
+					sqPhrases = append(sqPhrases, squeeze(normalized{text: p, orig: make([]int32, len(p)), from: p}).text)
 					set.sqEntry = append(set.sqEntry, e)
 				default:
 					normPhrases = append(normPhrases, p)

@@ -18,19 +18,22 @@ import (
 // invisible characters and text written one character a line.
 
 // normalized is text as the detector reads it, with the byte offset in the
-// original text of each byte, so a signal can point back at what was written.
+// original text of the rune that gave each byte, so a signal can point back at
+// what was written.
 type normalized struct {
 	text string
 	orig []int32
+	from string // the original text
 }
 
 // span returns the bytes of the original text that produced text[i:j].
 func (n normalized) span(i, j int) (int, int) {
-	if i >= len(n.orig) {
+	if i >= len(n.orig) || j <= i {
 		return -1, -1
 	}
-	end := int(n.orig[max(j-1, i)]) + 1
-	return int(n.orig[i]), end
+	last := int(n.orig[j-1])
+	_, size := utf8.DecodeRuneInString(n.from[last:])
+	return int(n.orig[i]), last + size
 }
 
 // normalize folds text: NFKC, lower case, look-alike letters to Latin,
@@ -42,7 +45,7 @@ func (n normalized) span(i, j int) (int, int) {
 // would turn 一个 and 三月 into numbers. The phone scanner reads them as
 // digits instead (contactDigit).
 func normalize(text string) normalized {
-	b := foldBuilder{buf: make([]byte, 0, len(text)+8), orig: make([]int32, 0, len(text)+8)}
+	b := foldBuilder{buf: make([]byte, 0, len(text)+8), orig: make([]int32, 0, len(text)+8), from: text}
 	// Most posts are NFKC already: fold that prefix rune by rune, and pay for the iterator only past it.
 	quick := norm.NFKC.QuickSpanString(text)
 	for i, r := range text[:quick] {
@@ -66,7 +69,7 @@ func normalize(text string) normalized {
 }
 
 func (b *foldBuilder) done() normalized {
-	n := normalized{text: string(b.buf), orig: b.orig}
+	n := normalized{text: string(b.buf), orig: b.orig, from: b.from}
 	if strings.Count(n.text, "\n") >= 2 {
 		n = rejoinLines(n)
 	}
@@ -76,6 +79,7 @@ func (b *foldBuilder) done() normalized {
 type foldBuilder struct {
 	buf   []byte
 	orig  []int32
+	from  string
 	space byte // whitespace pending since the last rune written: 0, ' ' or '\n'
 }
 
@@ -131,12 +135,13 @@ func (b *foldBuilder) fold(r rune, at int32) {
 			b.space = ' '
 		}
 	default:
+		r = unicode.ToLower(r)
 		if d := digitForm(r); d != "" {
 			b.write(d, at)
 		} else if l := latinLookalike(r); l != "" {
 			b.write(l, at)
 		} else {
-			b.writeRune(unicode.ToLower(r), at)
+			b.writeRune(r, at)
 		}
 	}
 }
@@ -184,7 +189,7 @@ func itoaDigits(n int) string {
 	return string(rune('0' + n))
 }
 
-// latinLookalike returns the lower-case ASCII letters r passes for, or "".
+// latinLookalike returns the lower-case ASCII letters r (lower case) passes for, or "".
 //
 // github.com/mtibben/confusables computes TR39 skeletons, but on its own it
 // is the wrong tool for this: it maps ASCII too ('0' → "O", '1' → "l",
@@ -216,8 +221,8 @@ func buildLookalikes() {
 	lookalikes = map[rune]string{}
 	for _, rg := range lookalikeRanges {
 		for r := rg[0]; r <= rg[1]; r++ {
-			if !unicode.IsLetter(r) {
-				continue
+			if !unicode.IsLetter(r) || unicode.ToLower(r) != r {
+				continue // fold looks up letters after lower-casing them
 			}
 			if l := skeletonLatin(unicode.ToLower(r)); l != "" {
 				lookalikes[r] = l
@@ -328,7 +333,7 @@ func rejoinLines(n normalized) normalized {
 		}
 		i = max(j, i+1)
 	}
-	out := normalized{orig: make([]int32, 0, len(n.orig))}
+	out := normalized{orig: make([]int32, 0, len(n.orig)), from: n.from}
 	var b strings.Builder
 	b.Grow(len(n.text))
 	for i, l := range lines {
@@ -403,7 +408,7 @@ func squeeze(n normalized) normalized {
 		return n
 	}
 	b.WriteString(s[kept:])
-	return normalized{text: b.String(), orig: append(orig, n.orig[kept:]...)}
+	return normalized{text: b.String(), orig: append(orig, n.orig[kept:]...), from: n.from}
 }
 
 // contactSeparator reports whether r, followed by rest, may be squeezed out.

@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"iter"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -92,8 +93,9 @@ var offPlatformRules = []offPlatformRule{
 	offPlatformRuleOf("email", false, "@|gmail|qq|163|126|outlook|hotmail|yahoo|icloud|foxmail|proton|sina",
 		`[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}|`+
 			`[a-z0-9._-]+ ?(?:\(at\)|\[at\]| at ) ?(?:gmail|qq|163|126|outlook|hotmail|yahoo|icloud|foxmail|proton(?:mail)?|sina) ?(?:\.|\(dot\)|\[dot\]| dot ) ?(?:com|cn|net)`),
-	offPlatformRuleOf("messenger", false, "whats|telegram|kakao|wa.me/|t.me/|line id|lineid|viber|skype|signal app",
-		`whats ?app|telegram|kakao ?talk|wa\.me/|t\.me/|(?:^|[^a-z])(?:line ?id|viber|skype|signal app)(?:[^a-z]|$)`),
+	// "telegram" is also a typeface and a message from grandma: the lexicon counts it only beside a contact cue.
+	offPlatformRuleOf("messenger", false, "whats|kakao|wa.me/|t.me/|line id|lineid|viber|skype|signal app",
+		`whats ?app|kakao ?talk|wa\.me/|t\.me/|(?:^|[^a-z])(?:line ?id|viber|skype|signal app)(?:[^a-z]|$)`),
 	offPlatformRuleOf("private_chat", true, "私|好友|联系方式|站外联系",
 		`私聊|私我|私信(?:我|联系|详聊|详谈|沟通|咨询)|(?:请|可|欢迎|有意者?|感兴趣的?)私信|加(?:我|个)?好友|留(?:个|下)?(?:你的)?联系方式|站外联系`),
 	offPlatformRuleOf("private_chat", false, "dm me|dm for|pm me|inbox me|text me|email me|whatsapp me|hmu|message me|contact me|reach me|call me|hit me",
@@ -156,14 +158,8 @@ func offPlatformWindows(s string, pairs *offPlatformPairs, anchors []string, mat
 			continue
 		}
 		lo, hi := 0, -1
-		for off := 0; ; {
-			i := strings.Index(s[off:], a)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(a)
-			l, h := max(i-16, 0), min(off+48, len(s))
+		for i := range occurrences(s, a) {
+			l, h := max(i-16, 0), min(i+len(a)+48, len(s))
 			if h <= hi { // inside the current window
 				continue
 			}
@@ -189,6 +185,19 @@ func offPlatformWindows(s string, pairs *offPlatformPairs, anchors []string, mat
 		}
 	}
 	return false
+}
+
+// occurrences yields the offsets of a in s, left to right, not overlapping.
+func occurrences(s, a string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for off := 0; ; {
+			i := strings.Index(s[off:], a)
+			if i < 0 || !yield(off+i) {
+				return
+			}
+			off += i + len(a)
+		}
+	}
 }
 
 // offPlatformPairs is a 4096-bit set of the byte pairs in a text, a one-pass filter that rules out most anchors

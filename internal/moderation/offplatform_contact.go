@@ -31,13 +31,7 @@ func contactIDs(s string, pairs *offPlatformPairs, found func(signal string, lo,
 		if !pairs.mayContain(a) {
 			continue
 		}
-		for off := 0; ; {
-			i := strings.Index(s[off:], a)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(a)
+		for i := range occurrences(s, a) {
 			if a == "xin" { // weixin
 				i -= len("wei")
 			}

@@ -23,8 +23,8 @@ type evidence struct {
 	n       normalized // the normalised text, innocent phrases blanked
 	sq      normalized // n squeezed
 	hits    []Signal   // one per signal name, in order of first appearance
-	warning bool
-	rules   bool
+	warning int        // how many warning words
+	rules   int        // how many rules words (maxSignalCount when Context says the text is rules)
 }
 
 // maxNegationReach is how far back (bytes) a negation still governs a match
@@ -35,13 +35,18 @@ const maxNegationReach = 36
 // gather finds the signals of text.
 func gather(text string, ctx Context) *evidence {
 	lex := loadedLexicons()
-	ev := &evidence{n: normalize(text), rules: ctx.Rules}
+	ev := &evidence{n: normalize(text)}
+	if ctx.Rules {
+		ev.rules = maxSignalCount
+	}
 	ev.n = blankInnocent(ev.n, lex.innocent)
 	ev.sq = squeeze(ev.n)
 
 	var normMarks, sqMarks marks
 	var all []found
-	collect := func(m *phraseMatcher, entries []lexEntry, s string, inSq bool, mk *marks) {
+	var negEnds []int // where negations end, in the original text: a rule may match in either view
+	collect := func(m *phraseMatcher, entries []lexEntry, view normalized, inSq bool, mk *marks) {
+		s := view.text
 		m.each(s, func(p, lo, hi int) {
 			if !wordBounded(s, lo, hi) {
 				return
@@ -55,18 +60,20 @@ func gather(text string, ctx Context) *evidence {
 			case lexCueAfter:
 				mk.cueStarts = append(mk.cueStarts, lo)
 			case lexNegation:
-				mk.negEnds = append(mk.negEnds, hi)
+				_, end := view.span(lo, hi)
+				negEnds = append(negEnds, end)
 			case lexWarning:
-				ev.warning = true
+				ev.warning++
 			case lexRules:
-				ev.rules = true
+				ev.rules++
 			}
 		})
 	}
-	collect(lex.norm, lex.normEntries, ev.n.text, false, &normMarks)
-	collect(lex.squeezed, lex.sqEntry, ev.sq.text, true, &sqMarks)
+	collect(lex.norm, lex.normEntries, ev.n, false, &normMarks)
+	collect(lex.squeezed, lex.sqEntry, ev.sq, true, &sqMarks)
 	normMarks.sort()
 	sqMarks.sort()
+	slices.Sort(negEnds)
 
 	index := map[string]int{}
 	// record adds a match to the signal's hit, and says whether the signal now counts fully.
@@ -78,7 +85,8 @@ func gather(text string, ctx Context) *evidence {
 		if f.kind == lexAmbiguous && !mk.cued(s, f.lo, f.hi) {
 			return false
 		}
-		negated := mk.negated(s, f.lo)
+		start, _ := view.span(f.lo, f.hi)
+		negated := negatedAt(text, negEnds, start)
 		i, seen := index[f.signal]
 		if !seen {
 			i = len(ev.hits)
@@ -113,16 +121,15 @@ type found struct {
 	kind         lexKind
 }
 
-// marks are the cues and negations found in one view of the text, each list in increasing order, so that the
-// nearest one to a match is found by binary search whatever the number of matches.
+// marks are the cues found in one view of the text, each list in increasing order, so that the nearest one to a
+// match is found by binary search whatever the number of matches.
 type marks struct {
-	cueEnds, cueStarts, negEnds []int
+	cueEnds, cueStarts []int
 }
 
 func (m *marks) sort() {
 	slices.Sort(m.cueEnds)
 	slices.Sort(m.cueStarts)
-	slices.Sort(m.negEnds)
 }
 
 // lastAtMost returns the largest of xs (sorted) that is at most v, or -1.
@@ -144,10 +151,11 @@ func (m *marks) cued(s string, lo, hi int) bool {
 	return i < len(m.cueStarts) && m.cueStarts[i]-hi <= 2 && strings.Trim(s[hi:m.cueStarts[i]], " ") == ""
 }
 
-// negated reports whether a negation ends before lo in the same clause, within maxNegationReach bytes.
-func (m *marks) negated(s string, lo int) bool {
-	e := lastAtMost(m.negEnds, lo)
-	return e >= 0 && lo-e <= maxNegationReach && !strings.ContainsAny(s[e:lo], "。！？!?.;；\n")
+// negatedAt reports whether one of negEnds (sorted offsets in text, the original) ends before lo in the same
+// clause, within maxNegationReach bytes.
+func negatedAt(text string, negEnds []int, lo int) bool {
+	e := lastAtMost(negEnds, lo)
+	return e >= 0 && lo-e <= maxNegationReach && !strings.ContainsAny(text[e:lo], "。！？!?.;；\n")
 }
 
 // wordBounded reports whether s[lo:hi] does not cut an ASCII word or number: "line" is not in "outline",
@@ -181,5 +189,5 @@ func blankInnocent(n normalized, innocent *phraseMatcher) normalized {
 	if !utf8.Valid(b) {
 		return n
 	}
-	return normalized{text: string(b), orig: n.orig}
+	return normalized{text: string(b), orig: n.orig, from: n.from}
 }

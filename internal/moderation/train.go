@@ -118,7 +118,7 @@ const (
 	trainRounds   = 400
 	trainRate     = 0.5
 	trainL2       = 1e-3 // on n-gram weights, towards 0
-	trainL2Signal = 5e-3 // on signal weights, towards their prior
+	trainL2Signal = 1e-2 // on signal weights, towards their prior
 
 	negatedSignalPrior = -1.0
 	contextPrior       = -2.0
