@@ -3,6 +3,7 @@ package moderation
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -193,4 +194,27 @@ func FuzzAssess(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAssessIsSafeForConcurrentUse starts many first calls at once (the lexicons, tables and model load lazily)
+// and checks each verdict against a call made alone. Run it with -race.
+func TestAssessIsSafeForConcurrentUse(t *testing.T) {
+	unloadDetector()
+	results := make([][]string, len(assessCases))
+	var wg sync.WaitGroup
+	for i, c := range assessCases {
+		wg.Go(func() { results[i] = Assess(c.text, Context{}).Set() })
+	}
+	wg.Wait()
+	for i, c := range assessCases {
+		if alone := Assess(c.text, Context{}).Set(); !slices.Equal(results[i], alone) {
+			t.Errorf("Assess(%q) gave %v among others, %v alone", c.text, results[i], alone)
+		}
+	}
+}
+
+// unloadDetector forgets the lexicons, tables and model, so that the next Assess loads them again.
+func unloadDetector() {
+	lexiconOnce, lookalikesOnce, t2sOnce, modelOnce = sync.Once{}, sync.Once{}, sync.Once{}, sync.Once{}
+	lexicons, lookalikes, t2s, loadedModel = nil, nil, nil, nil
 }

@@ -3,6 +3,7 @@ package moderation
 import (
 	"hash/fnv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -123,16 +124,16 @@ func disguiseMathBold(text string, seed uint32, _ []corpusRow) string {
 	})
 }
 
-var s2t *opencc.OpenCC
+var s2t = sync.OnceValue(func() *opencc.OpenCC {
+	cc, err := opencc.New("s2t")
+	if err != nil {
+		panic(err) // the tables are embedded in the module
+	}
+	return cc
+})
 
 func disguiseTraditional(text string, seed uint32, others []corpusRow) string {
-	if s2t == nil {
-		var err error
-		if s2t, err = opencc.New("s2t"); err != nil {
-			panic(err) // the tables are embedded in the module
-		}
-	}
-	out, err := s2t.Convert(text)
+	out, err := s2t().Convert(text)
 	if err != nil || out == text { // nothing Chinese to convert
 		return disguiseFullWidth(text, seed, others)
 	}

@@ -70,10 +70,32 @@ func normalize(text string) normalized {
 
 func (b *foldBuilder) done() normalized {
 	n := normalized{text: string(b.buf), orig: b.orig, from: b.from}
-	if strings.Count(n.text, "\n") >= 2 {
+	if hasShortLines(n.text) {
 		n = rejoinLines(n)
 	}
 	return n
+}
+
+// hasShortLines reports whether s has three lines in a row of one or two characters, without allocating: most
+// posts with line breaks have none.
+func hasShortLines(s string) bool {
+	run, chars := 0, 0
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			if chars >= 1 && chars <= 2 {
+				if run++; run >= 3 {
+					return true
+				}
+			} else {
+				run = 0
+			}
+			chars = 0
+		case r != ' ':
+			chars++
+		}
+	}
+	return chars >= 1 && chars <= 2 && run >= 2
 }
 
 type foldBuilder struct {
