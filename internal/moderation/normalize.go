@@ -46,26 +46,79 @@ func (n normalized) span(i, j int) (int, int) {
 // digits instead (contactDigit).
 func normalize(text string) normalized {
 	b := foldBuilder{buf: make([]byte, 0, len(text)+8), orig: make([]int32, 0, len(text)+8), from: text}
-	// Most posts are NFKC already: fold that prefix rune by rune, and pay for the iterator only past it.
-	quick := norm.NFKC.QuickSpanString(text)
-	for i, r := range text[:quick] {
-		b.fold(r, int32(i))
-	}
-	if quick == len(text) {
-		return b.done()
-	}
-	var it norm.Iter
-	it.InitString(norm.NFKC, text[quick:])
-	for !it.Done() {
-		at := it.Pos()
-		seg := it.Next()
-		for i := 0; i < len(seg); {
-			r, n := utf8.DecodeRune(seg[i:])
+	// Most of a post is ASCII, Chinese and full-width punctuation, whose NFKC form is known rune by rune
+	// (nfkcSimple): those are folded directly, and only the stretches between them go through NFKC.
+	for i := 0; i < len(text); {
+		if r, n := nfkcAlone(text[i:]); r >= 0 {
+			b.fold(r, int32(i))
 			i += n
-			b.fold(r, int32(quick+at))
+			continue
 		}
+		_, n := utf8.DecodeRuneInString(text[i:])
+		j := i + n
+		for j < len(text) {
+			r, n := nfkcAlone(text[j:])
+			if r >= 0 {
+				break
+			}
+			j += n
+		}
+		var it norm.Iter
+		it.InitString(norm.NFKC, text[i:j])
+		for !it.Done() {
+			at := i + it.Pos()
+			seg := it.Next()
+			for k := 0; k < len(seg); {
+				r, n := utf8.DecodeRune(seg[k:])
+				k += n
+				b.fold(r, int32(at))
+			}
+		}
+		i = j
 	}
 	return b.done()
+}
+
+// nfkcAlone returns the NFKC form of the first rune of s and its size, when that rune is NFKC on its own: it
+// neither decomposes nor combines with a neighbour. Otherwise -1 and its size.
+func nfkcAlone(s string) (rune, int) {
+	r, n := utf8.DecodeRuneInString(s)
+	if markNext(s[n:]) {
+		return -1, n
+	}
+	if f := nfkcSimple(r); f >= 0 {
+		return f, n
+	}
+	if p := norm.NFKC.PropertiesString(s); p.BoundaryBefore() && len(p.Decomposition()) == 0 && r != utf8.RuneError {
+		return r, n
+	}
+	return -1, n
+}
+
+// nfkcSimple returns the NFKC form of r when it is one rune that nothing before it combines with: ASCII, CJK
+// ideographs, the ideographic space and punctuation, full-width ASCII. Otherwise -1.
+func nfkcSimple(r rune) rune {
+	switch {
+	case r < utf8.RuneSelf, r >= 0x3400 && r <= 0x4DBF, r >= 0x4E00 && r <= 0x9FFF:
+		return r
+	case r == 0x3000:
+		return ' '
+	case r >= 0x3001 && r <= 0x3011, r >= 0x3014 && r <= 0x301F:
+		return r
+	case r >= 0xFF01 && r <= 0xFF5E:
+		return r - 0xFEE0
+	}
+	return -1
+}
+
+// markNext reports whether s starts with a rune that may combine with the one before it: a combining mark, a
+// Hangul vowel after its consonant.
+func markNext(s string) bool {
+	if s == "" || s[0] < utf8.RuneSelf {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return nfkcSimple(r) < 0 && !norm.NFKC.PropertiesString(s).BoundaryBefore()
 }
 
 func (b *foldBuilder) done() normalized {

@@ -2,6 +2,8 @@ package moderation
 
 import (
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalizeFoldsEvasionsAway(t *testing.T) {
@@ -87,4 +89,35 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("squeeze(%q): %d offsets for %d bytes", n.text, len(sq.orig), len(sq.text))
 		}
 	})
+}
+
+// TestNormalizeShortcutsAgreeWithNFKC checks the runes normalize folds without NFKC against NFKC itself.
+func TestNormalizeShortcutsAgreeWithNFKC(t *testing.T) {
+	for r := rune(0); r <= 0xFFFF; r++ {
+		s := nfkcSimple(r)
+		if s < 0 || r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		if got := norm.NFKC.String(string(r)); got != string(s) {
+			t.Errorf("U+%04X: NFKC gives %q, the shortcut %q", r, got, string(s))
+		}
+		if norm.NFKC.String("a"+string(r)) != "a"+string(s) {
+			t.Errorf("U+%04X combines with what precedes it", r)
+		}
+	}
+}
+
+// TestNormalizeComposesAcrossRunes: a letter and its combining accent compose (then fold to the bare letter, as
+// accented Latin letters do), and so do Hangul jamo.
+func TestNormalizeComposesAcrossRunes(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"e\u0301", "e"},
+		{"ｅ\u0301", "e"},
+		{"\u1100\u1161", "가"},
+		{"we\u0336ch\u0336at", "wechat"}, // strike-through
+	} {
+		if got := normalize(c.text).text; got != c.want {
+			t.Errorf("normalize(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
 }

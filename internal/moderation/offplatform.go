@@ -144,7 +144,7 @@ func (r offPlatformRule) eachIn(s string, lo, hi int, found func(lo, hi int) (st
 // pass, still sees what the rule would have.
 const (
 	maxWindow      = 256
-	maxRuleScan    = 384
+	maxRuleScan    = 256
 	maxRuleMatches = 16
 )
 
