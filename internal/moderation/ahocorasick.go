@@ -27,20 +27,26 @@ type acEdge struct {
 // newPhraseMatcher builds a matcher of phrases; matches report the index of the phrase.
 func newPhraseMatcher(phrases []string) *phraseMatcher {
 	type building struct {
-		kids map[byte]int32
+		kids []acEdge // few per node: found by a linear search
 		outs []int32
 	}
-	tree := []building{{kids: map[byte]int32{}}}
+	tree := []building{{}}
 	depth := []int32{0}
 	for i, p := range phrases {
 		n := int32(0)
 		for j := 0; j < len(p); j++ {
-			k, ok := tree[n].kids[p[j]]
-			if !ok {
+			k := int32(-1)
+			for _, e := range tree[n].kids {
+				if e.b == p[j] {
+					k = e.node
+					break
+				}
+			}
+			if k < 0 {
 				k = int32(len(tree))
-				tree = append(tree, building{kids: map[byte]int32{}})
+				tree = append(tree, building{})
 				depth = append(depth, depth[n]+1)
-				tree[n].kids[p[j]] = k
+				tree[n].kids = append(tree[n].kids, acEdge{p[j], k})
 			}
 			n = k
 		}
@@ -48,15 +54,9 @@ func newPhraseMatcher(phrases []string) *phraseMatcher {
 	}
 	m := &phraseMatcher{nodes: make([]acNode, len(tree))}
 	for i, t := range tree {
-		bs := make([]byte, 0, len(t.kids))
-		for b := range t.kids {
-			bs = append(bs, b)
-		}
-		slices.Sort(bs)
+		slices.SortFunc(t.kids, func(a, b acEdge) int { return int(a.b) - int(b.b) })
 		lo := int32(len(m.edges))
-		for _, b := range bs {
-			m.edges = append(m.edges, acEdge{b, t.kids[b]})
-		}
+		m.edges = append(m.edges, t.kids...)
 		m.nodes[i] = acNode{edgesLo: lo, edgesHi: int32(len(m.edges)), outs: t.outs, outLink: -1, depth: depth[i]}
 	}
 	for b := range m.root {
