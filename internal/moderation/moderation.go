@@ -1,4 +1,7 @@
-// Package moderation is reports, the moderation queue and the audit trail.
+// Package moderation is reports, the moderation queue and the audit trail,
+// and the detector that reads posts for deals taken off the platform and for
+// recruitment (Assess: normalize.go, signals.go, the lexicon/ files and the
+// learned model of model.go, trained by `go generate` from testdata/).
 //
 // A report is one document per reported thing (_id "<type>:<id>"), so
 // everyone who reports the same post joins one report instead of flooding

@@ -1,8 +1,8 @@
 package moderation
 
 import (
+	"iter"
 	"regexp"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -30,29 +30,37 @@ const FlagOffPlatform = "off_platform"
 //     count after a phone word (tel, call, 电话…) or in the (415) 555-0100 / 0755-12345678 shapes, not bare.
 //   - vx/wx followed by "-2000" is a model number; "V领"/"V-neck" after 加/我的 is a collar.
 func OffPlatform(text string) (bool, []string) {
-	norm := offPlatformNormalize(text)
-	squeezed := offPlatformSqueeze(norm)
-	normPairs, squeezedPairs := offPlatformPairsOf(norm), offPlatformPairsOf(squeezed)
-	found := map[string]bool{}
+	a := Assess(text, Context{})
+	if !a.Flag(FlagOffPlatform).Set {
+		return false, nil
+	}
+	return true, a.SignalNames(FlagOffPlatform)
+}
+
+// contactPatterns reports the matches of the contact rules: the regular
+// expressions below, account ids after a channel, and phone numbers.
+// norm is the normalised text, sq the squeezed one; found gets the signal,
+// whether the span is in sq, and the span, and says whether the rule has
+// found enough (a match that counts), or the rule its budget.
+func contactPatterns(norm, sq string, found func(signal string, inSq bool, lo, hi int) (enough bool)) {
+	normPairs, sqPairs := offPlatformPairsOf(norm), offPlatformPairsOf(sq)
 	for _, r := range offPlatformRules {
 		s, pairs := norm, normPairs
 		if r.squeezed {
-			s, pairs = squeezed, squeezedPairs
+			s, pairs = sq, sqPairs
 		}
-		if !found[r.signal] && r.matches(s, pairs) {
-			found[r.signal] = true
-		}
+		n := 0
+		r.each(s, pairs, func(lo, hi int) bool {
+			n++
+			return found(r.signal, r.squeezed, lo, hi) || n >= maxRuleMatches
+		})
 	}
-	if !found["phone"] && (contactPhoneIn(squeezed) || contactShapedPhoneIn(norm)) {
-		found["phone"] = true
+	if lo, hi, ok := contactPhoneIn(sq); ok {
+		found("phone", true, lo, hi)
+	} else if lo, hi, ok := contactShapedPhoneIn(norm); ok {
+		found("phone", false, lo, hi)
 	}
-	offPlatformWindows(squeezed, squeezedPairs, contactIDAnchors, func(lo, hi int) bool { contactIDs(squeezed, lo, hi, found); return false })
-	signals := make([]string, 0, len(found))
-	for s := range found {
-		signals = append(signals, s)
-	}
-	slices.Sort(signals)
-	return len(signals) > 0, signals
+	contactIDs(sq, sqPairs, func(signal string, lo, hi int) { found(signal, true, lo, hi) })
 }
 
 // An offPlatformRule flags signal when re matches. Every match must contain one of the anchors: the regexp then
@@ -85,8 +93,9 @@ var offPlatformRules = []offPlatformRule{
 	offPlatformRuleOf("email", false, "@|gmail|qq|163|126|outlook|hotmail|yahoo|icloud|foxmail|proton|sina",
 		`[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}|`+
 			`[a-z0-9._-]+ ?(?:\(at\)|\[at\]| at ) ?(?:gmail|qq|163|126|outlook|hotmail|yahoo|icloud|foxmail|proton(?:mail)?|sina) ?(?:\.|\(dot\)|\[dot\]| dot ) ?(?:com|cn|net)`),
-	offPlatformRuleOf("messenger", false, "whats|telegram|kakao|wa.me/|t.me/|line id|lineid|viber|skype|signal app",
-		`whats ?app|telegram|kakao ?talk|wa\.me/|t\.me/|(?:^|[^a-z])(?:line ?id|viber|skype|signal app)(?:[^a-z]|$)`),
+	// "telegram" is also a typeface and a message from grandma: the lexicon counts it only beside a contact cue.
+	offPlatformRuleOf("messenger", false, "whats|kakao|wa.me/|t.me/|line id|lineid|viber|skype|signal app",
+		`whats ?app|kakao ?talk|wa\.me/|t\.me/|(?:^|[^a-z])(?:line ?id|viber|skype|signal app)(?:[^a-z]|$)`),
 	offPlatformRuleOf("private_chat", true, "私|好友|联系方式|站外联系",
 		`私聊|私我|私信(?:我|联系|详聊|详谈|沟通|咨询)|(?:请|可|欢迎|有意者?|感兴趣的?)私信|加(?:我|个)?好友|留(?:个|下)?(?:你的)?联系方式|站外联系`),
 	offPlatformRuleOf("private_chat", false, "dm me|dm for|pm me|inbox me|text me|email me|whatsapp me|hmu|message me|contact me|reach me|call me|hit me",
@@ -105,17 +114,17 @@ var offPlatformRules = []offPlatformRule{
 			`paypal ?(?:friends|f ?& ?f|family|gift)|(?:^|[^a-z])(?:venmo|zelle|cash ?app)(?:[^a-z]|$)|wire (?:me|the money)|send (?:me )?(?:the )?money (?:to|via|directly)`),
 }
 
-func (r offPlatformRule) matches(s string, pairs *offPlatformPairs) bool {
-	return offPlatformWindows(s, pairs, r.anchors, func(lo, hi int) bool { return r.matchesIn(s, lo, hi) })
+// each calls found with the matches of the rule in s that offPlatformExcused does not excuse, until it returns true.
+func (r offPlatformRule) each(s string, pairs *offPlatformPairs, found func(lo, hi int) (stop bool)) {
+	offPlatformWindows(s, pairs, r.anchors, func(lo, hi int) bool { return r.eachIn(s, lo, hi, found) })
 }
 
-// matchesIn reports whether re matches in s[lo:hi], less the matches offPlatformExcused excuses.
-func (r offPlatformRule) matchesIn(s string, lo, hi int) bool {
+func (r offPlatformRule) eachIn(s string, lo, hi int, found func(lo, hi int) (stop bool)) bool {
 	if !r.re.MatchString(s[lo:hi]) {
 		return false
 	}
 	for _, m := range r.re.FindAllStringIndex(s[lo:hi], -1) {
-		if !offPlatformExcused(s, lo+m[0], lo+m[1], r.signal) {
+		if !offPlatformExcused(s, lo+m[0], lo+m[1], r.signal) && found(lo+m[0], lo+m[1]) {
 			return true
 		}
 	}
@@ -125,27 +134,41 @@ func (r offPlatformRule) matchesIn(s string, lo, hi int) bool {
 // offPlatformWindows calls match on windows of s around the occurrences of the anchors, until it returns true.
 // A window reaches 16 bytes back and 48 ahead of its anchor, more than any rule needs, then widens to whole ASCII
 // words (and a leading '+') so that ^, $ and the [^a-z] boundaries see what they would in the whole of s.
-// Overlapping windows are merged, so even "qqqq…" or "微信微信…" is scanned once per anchor.
+// Overlapping windows are merged up to maxWindow bytes, then a new one starts where the next anchor's own window
+// does: Go's regexp clears state the size of its input for every match it finds, so one window over a post of
+// "微信微信…" would cost the square of its length. Every anchor's own window lies whole in one window, so no
+// match is lost; one in the overlap of two windows is found twice.
+// A rule scans at most maxRuleScan bytes of windows and reports at most maxRuleMatches matches. Ordinary posts,
+// even long ones, stay far below; a post packed with anchors ("加加加…", "不要加微信" a hundred times) would
+// otherwise cost ten times an ordinary one. Past the budget the lexicon, which reads every post whole in one
+// pass, still sees what the rule would have.
+const (
+	maxWindow      = 256
+	maxRuleScan    = 256
+	maxRuleMatches = 16
+)
+
 func offPlatformWindows(s string, pairs *offPlatformPairs, anchors []string, match func(lo, hi int) bool) bool {
+	scanned := 0
 	for _, a := range anchors {
+		if scanned > maxRuleScan {
+			return false
+		}
 		if !pairs.mayContain(a) {
 			continue
 		}
 		lo, hi := 0, -1
-		for off := 0; ; {
-			i := strings.Index(s[off:], a)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(a)
-			l, h := max(i-16, 0), min(off+48, len(s))
+		for i := range occurrences(s, a) {
+			l, h := max(i-16, 0), min(i+len(a)+48, len(s))
 			if h <= hi { // inside the current window
 				continue
 			}
-			if l > hi { // apart from it: scan the current window, start a new one
+			if l > hi || hi-lo > maxWindow { // apart from it, or it is long enough: scan it, start a new one
 				if hi >= 0 && match(lo, hi) {
 					return true
+				}
+				if scanned += hi - lo; scanned > maxRuleScan {
+					return false
 				}
 				lo = l
 				for lo > 0 && (!utf8.RuneStart(s[lo]) || contactWordByte(s[lo-1])) {
@@ -162,6 +185,19 @@ func offPlatformWindows(s string, pairs *offPlatformPairs, anchors []string, mat
 		}
 	}
 	return false
+}
+
+// occurrences yields the offsets of a in s, left to right, not overlapping.
+func occurrences(s, a string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for off := 0; ; {
+			i := strings.Index(s[off:], a)
+			if i < 0 || !yield(off+i) {
+				return
+			}
+			off += i + len(a)
+		}
+	}
 }
 
 // offPlatformPairs is a 4096-bit set of the byte pairs in a text, a one-pass filter that rules out most anchors

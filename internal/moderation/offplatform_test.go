@@ -207,20 +207,25 @@ func TestOffPlatformSignalsAreSortedSnakeCaseNames(t *testing.T) {
 // running them over the whole text does, which fails when an anchor is missing from a rule.
 func offPlatformAnchoredAgreesWithAFullScan(t *testing.T, text string) {
 	t.Helper()
-	norm := offPlatformNormalize(text)
-	squeezed := offPlatformSqueeze(norm)
+	n := normalize(text)
+	norm, squeezed := n.text, squeeze(n).text
 	for i, r := range offPlatformRules {
 		s := norm
 		if r.squeezed {
 			s = squeezed
 		}
-		if anchored, full := r.matches(s, offPlatformPairsOf(s)), r.matchesIn(s, 0, len(s)); anchored != full {
+		anchored, full := map[[2]int]bool{}, map[[2]int]bool{}
+		r.each(s, offPlatformPairsOf(s), func(lo, hi int) bool { anchored[[2]int{lo, hi}] = true; return false })
+		r.eachIn(s, 0, len(s), func(lo, hi int) bool { full[[2]int{lo, hi}] = true; return false })
+		if len(anchored) > 0 != (len(full) > 0) {
 			t.Fatalf("rule %d (%s) on %q: anchored scan %v, full scan %v", i, r.signal, s, anchored, full)
 		}
 	}
 	anchored, full := map[string]bool{}, map[string]bool{}
-	offPlatformWindows(squeezed, offPlatformPairsOf(squeezed), contactIDAnchors, func(lo, hi int) bool { contactIDs(squeezed, lo, hi, anchored); return false })
-	contactIDs(squeezed, 0, len(squeezed), full)
+	contactIDs(squeezed, offPlatformPairsOf(squeezed), func(signal string, _, _ int) { anchored[signal] = true })
+	for _, m := range contactIDRe.FindAllStringSubmatchIndex(squeezed, -1) {
+		contactIDFound(squeezed, m, func(signal string, _, _ int) { full[signal] = true })
+	}
 	if !maps.Equal(anchored, full) {
 		t.Fatalf("contact ids in %q: anchored scan %v, full scan %v", squeezed, anchored, full)
 	}
