@@ -158,3 +158,13 @@ func TestTheProjectVocabularyLinksShoppersWords(t *testing.T) {
 		t.Errorf("MaxWords = %d, want phrases", v.MaxWords())
 	}
 }
+
+// BenchmarkLoadingTheProjectVocabulary is what the app pays once at start.
+func BenchmarkLoadingTheProjectVocabulary(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := vocab.Load(web.Locales(), "vocabulary.json"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
