@@ -422,7 +422,7 @@ func eachBackend(t *testing.T, fn func(t *testing.T, svc *discovery.Service)) {
 }
 
 // vocabulary is the project's shoppers' vocabulary, as the app loads it.
-func vocabulary(t *testing.T) *vocab.Vocabulary {
+func vocabulary(t testing.TB) *vocab.Vocabulary {
 	t.Helper()
 	v, err := vocab.Load(web.Locales(), "vocabulary.json")
 	if err != nil {
@@ -434,7 +434,7 @@ func vocabulary(t *testing.T) *vocab.Vocabulary {
 // newService is discovery over ix. Search reads only the index; the
 // database (the discover page's snapshots) is never reached, so the client
 // points nowhere and never connects.
-func newService(t *testing.T, ix search.Index) *discovery.Service {
+func newService(t testing.TB, ix search.Index) *discovery.Service {
 	t.Helper()
 	client, err := mongo.Connect(options.Client().ApplyURI("mongodb://127.0.0.1:1"))
 	if err != nil {
