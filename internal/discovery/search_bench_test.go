@@ -123,6 +123,7 @@ func dirMiB(b *testing.B, dir string) float64 {
 func BenchmarkIndexTheCorpus(b *testing.B) {
 	docs := benchDocuments(75)
 	ctx := context.Background()
+	cpu := cpuTime(b)
 	for b.Loop() {
 		ix, err := bleve.Open(b.TempDir())
 		if err == nil {
@@ -138,6 +139,7 @@ func BenchmarkIndexTheCorpus(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(len(docs)), "works")
 }
 
