@@ -9,12 +9,12 @@ import (
 )
 
 // filterExpr renders filters in Meilisearch's filter syntax. Conditions are
-// AND-ed at the top level; a field whose values are split between it and
-// its folded copy (fold.go) ORs the two in parentheses.
+// AND-ed at the top level; a field filtered on values that are not plain
+// ASCII is OR-ed with its folded copy (fold.go), in parentheses.
 func filterExpr(filters []search.Filter) (string, error) {
 	var conds []string
 	for _, c := range foldedFilters(filters) {
-		if len(c.Values) == 0 && len(c.folded) == 0 && c.Min == nil && c.Max == nil {
+		if len(c.Values) == 0 && c.Min == nil && c.Max == nil {
 			return "", fmt.Errorf("filter %s: no values and no range", c.Field)
 		}
 		var either []string

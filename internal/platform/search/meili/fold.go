@@ -97,29 +97,26 @@ func foldedList(n int, at func(int) any, filterable bool) (any, bool) {
 	return out, changed
 }
 
-// foldedFilters points each string value that is not plain ASCII at its
-// field's folded copy, folded: a filter may then hold, for one field,
-// values on the field and values on the copy, either of which matches.
+// foldedFilters also points each string value that is not plain ASCII at
+// its field's folded copy, folded: either the field as written or the copy
+// matches. Keeping the value as written on the field too means documents
+// indexed before they carried copies still match it exactly (until
+// `guildhall reindex` gives them copies).
 func foldedFilters(filters []search.Filter) []clause {
 	out := make([]clause, 0, len(filters))
 	for _, f := range filters {
 		c := clause{Filter: f}
-		var plain []any
 		for _, v := range f.Values {
 			if s, ok := v.(string); ok && !fold.Plain(s) {
 				c.folded = append(c.folded, fold.String(s))
-				continue
 			}
-			plain = append(plain, v)
 		}
-		c.Values = plain
 		out = append(out, c)
 	}
 	return out
 }
 
-// clause is a filter whose values may be split between a field and its
-// folded copy.
+// clause is a filter with the values its field's folded copy may match.
 type clause struct {
 	search.Filter
 	folded []any // values for the folded copy

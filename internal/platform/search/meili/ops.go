@@ -108,13 +108,12 @@ func (x *Index) Upsert(ctx context.Context, kind string, docs ...search.Document
 }
 
 func (x *Index) upsert(ctx context.Context, kind string, docs []search.Document) error {
+	var s *search.Schema
 	x.mu.Lock()
-	schema, ok := x.schemas[kind]
-	x.mu.Unlock()
-	s := &schema
-	if !ok {
-		s = nil
+	if schema, ok := x.schemas[kind]; ok {
+		s = &schema
 	}
+	x.mu.Unlock()
 	out := make([]map[string]any, len(docs))
 	for i, d := range docs {
 		id := d.ID()

@@ -100,7 +100,7 @@ func TestSearchFoldsTheQueryAndSendsChineseFilterValuesToTheFoldedCopies(t *test
 	if body["q"] != "柴烧 茶壶" {
 		t.Errorf("q = %q, want it folded", body["q"])
 	}
-	want := `_folded.tags = "茶壶" AND (materials = "clay" OR _folded.materials IN ["紫砂", "陶"]) AND maker = "m1"`
+	want := `(tags = "茶壺" OR _folded.tags = "茶壶") AND (materials IN ["clay", "紫砂", "陶"] OR _folded.materials IN ["紫砂", "陶"]) AND maker = "m1"`
 	if body["filter"] != want {
 		t.Errorf("filter = %s\nwant     %s", body["filter"], want)
 	}
