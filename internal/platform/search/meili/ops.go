@@ -304,15 +304,21 @@ func (x *Index) suggest(ctx context.Context, kind, prefix, field string, limit i
 	var out []string
 	seen := map[string]bool{}
 	for _, h := range resp.Hits {
+		d, err := decodeHit(h)
+		if err != nil {
+			return nil, err
+		}
 		f, err := formatted(h)
 		if err != nil {
 			return nil, err
 		}
-		values, spans := marked(f, field)
+		values := formattedTexts(d, field)
+		_, spans := marked(f, field)
 		for i, v := range values {
-			// Of a list, only the elements that match. A title in both
-			// scripts is suggested once, as the best match wrote it.
-			if len(values) > 1 && len(spans[i]) == 0 || seen[fold.String(v)] {
+			// Of a list, only the elements that match (in the field or its
+			// folded copy). A title in both scripts is suggested once, as
+			// the best match wrote it.
+			if len(values) > 1 && len(spans) == len(values) && len(spans[i]) == 0 || seen[fold.String(v)] {
 				continue
 			}
 			seen[fold.String(v)] = true
