@@ -39,10 +39,13 @@ import (
 	"guildhall/internal/platform/mongodb"
 	"guildhall/internal/platform/search"
 	blevesearch "guildhall/internal/platform/search/bleve"
+	"guildhall/internal/platform/search/fold"
 	"guildhall/internal/platform/search/meili"
+	"guildhall/internal/platform/search/vocab"
 	"guildhall/internal/ratelimit"
 	"guildhall/internal/server"
 	"guildhall/internal/work"
+	"guildhall/web"
 )
 
 // Options are knobs for tests and tools that are not user configuration.
@@ -217,11 +220,19 @@ func (a *App) subscribe() {
 	a.Community.OnPublicChange(a.Discovery.Invalidate)
 }
 
+// openIndex opens the search engine with the shoppers' vocabulary
+// (web/locales/vocabulary.json), and loads the traditional-to-simplified
+// table now so that no shopper's first search waits for it.
 func openIndex(cfg config.Config) (search.Index, error) {
-	if cfg.MeiliURL != "" {
-		return meili.New(cfg.MeiliURL, cfg.MeiliKey, meili.WithTimeout(cfg.ServiceTimeout))
+	words, err := vocab.Load(web.Locales(), "vocabulary.json")
+	if err != nil {
+		return nil, err
 	}
-	return blevesearch.Open(filepath.Join(cfg.DataDir, "search"))
+	fold.Load()
+	if cfg.MeiliURL != "" {
+		return meili.New(cfg.MeiliURL, cfg.MeiliKey, meili.WithTimeout(cfg.ServiceTimeout), meili.WithVocabulary(words))
+	}
+	return blevesearch.Open(filepath.Join(cfg.DataDir, "search"), blevesearch.WithVocabulary(words))
 }
 
 func openBlob(cfg config.Config) (blob.Store, error) {

@@ -9,7 +9,8 @@ import (
 )
 
 // The relevance corpus: a fixed marketplace of handmade works in Chinese,
-// English and both, from ten makers. Prices are in fen (CNY minor units).
+// English and both, from twelve makers, two of whom write traditional
+// characters. Prices are in fen (CNY minor units).
 // Drafts and archived works share words with published ones on purpose
 // ("Leather wallet prototype", "Celadon teapot (test firing)", "银戒指样品"),
 // and have words of their own ("prototype", "绝版", "样品", "桂花糕") that
@@ -26,6 +27,8 @@ var makers = map[string]work.MakerRef{
 	"harborglass": {ID: "m08", Handle: "harborglass", Name: "Harbor Glass"},
 	"xiaomuma":    {ID: "m09", Handle: "xiaomuma", Name: "小木马玩具"},
 	"apo":         {ID: "m10", Handle: "apo", Name: "阿婆厨房"},
+	"zhuyi":       {ID: "m11", Handle: "zhuyi", Name: "竹藝工坊"},
+	"tainaniron":  {ID: "m12", Handle: "tainaniron", Name: "台南鐵器所"},
 }
 
 // piece is one work of the corpus, written compactly; corpusWorks turns it
@@ -200,6 +203,18 @@ var corpus = []piece{
 		materials: []string{"beeswax"}, tags: []string{"candle"}, category: "home", price: 8800, stock: 10, favorites: 5},
 	{id: "ot-soap", maker: "apo", title: "手工皂 Handmade soap", desc: "冷制手工皂，olive oil and lavender.",
 		materials: []string{"olive oil"}, tags: []string{"soap", "手工皂"}, category: "other", price: 3800, stock: 40, favorites: 9},
+
+	// Written in traditional characters — 竹藝工坊 and 台南鐵器所; 蓝染方巾 is
+	// the same craft in simplified characters. (Their tags add one value,
+	// 藍染: tags already hold 99 values and both engines facet 100.)
+	{id: "tw-basket", maker: "zhuyi", title: "竹編提籃", desc: "台灣桂竹手工編織，可裝水果與麵包。",
+		materials: []string{"桂竹"}, category: "home", price: 42000, stock: 3, favorites: 8},
+	{id: "tw-runner", maker: "zhuyi", title: "藍染桌旗", desc: "手工藍染棉麻布，蓼藍發酵建藍。",
+		materials: []string{"棉麻", "蓼藍"}, tags: []string{"藍染"}, category: "textiles", price: 26000, stock: 5, favorites: 6},
+	{id: "tw-kettle", maker: "tainaniron", title: "鑄鐵壺", desc: "手工翻砂鑄造的鐵壺，煮水泡茶，容量一點二公升。",
+		materials: []string{"鑄鐵"}, tags: []string{"茶具"}, category: "metalwork", price: 98000, stock: 2, favorites: 11},
+	{id: "sx-indigo", maker: "suxiu", title: "蓝染方巾", desc: "手工蓝染的纯棉方巾，蓼蓝染色。",
+		materials: []string{"棉", "蓼蓝"}, tags: []string{"手帕"}, category: "textiles", price: 6800, stock: 10, favorites: 3},
 }
 
 // epoch is when the corpus's first work was created; each later work is a

@@ -40,7 +40,7 @@ const (
 // PublicFilter, the one place that keeps drafts and archives out.
 var SearchSchema = search.Schema{
 	Kind:         SearchKind,
-	Searchable:   []string{"title", "tags", "materials", "maker_name", "description"},
+	Searchable:   []string{"title", "tags", "materials", "maker_name", "description", "category_names"},
 	Filterable:   []string{"id", "maker_id", "status", "category", "tags", "materials", "in_stock", "made_to_order", "price", "currency", "maker_location"},
 	Sortable:     []string{"published_at", "updated_at", "favorites", "price", "created_at", "hot"},
 	RankingRules: []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
@@ -166,6 +166,11 @@ func (w *Work) searchDocument(text string) search.Document {
 	if w.PublishedAt != nil {
 		d["published_at"] = search.Seconds(*w.PublishedAt)
 		born = *w.PublishedAt
+	}
+	// The category's names in both languages, so 陶瓷 and ceramics find
+	// every ceramic work whatever its maker wrote.
+	if c, ok := CategoryByID(w.Category); ok {
+		d["category_names"] = []string{c.En, c.Zh}
 	}
 	d["hot"] = ranking.Hot(ranking.Signals{Favourites: w.Counts.Favorites, Saves: w.Counts.Saves,
 		Threads: w.Counts.Threads, Purchases: w.Counts.Sales}, born)

@@ -20,6 +20,7 @@ import (
 	blv "github.com/blevesearch/bleve/v2"
 
 	"guildhall/internal/platform/search"
+	"guildhall/internal/platform/search/vocab"
 )
 
 // upsertBatch bounds the memory one bleve batch holds.
@@ -29,7 +30,8 @@ var errClosed = errors.New("search: bleve index is closed")
 
 // Index is a set of Bleve indexes, one per kind. It is safe for concurrent use.
 type Index struct {
-	dir string
+	dir   string
+	vocab *vocab.Vocabulary // expands every search; nil expands none
 
 	// mu guards kinds and closed; operations hold it for reading for their
 	// whole run so Close and schema rebuilds wait for them to finish.
@@ -45,13 +47,24 @@ type kind struct {
 
 var _ search.Index = (*Index)(nil)
 
+// Option configures Open.
+type Option func(*Index)
+
+// WithVocabulary expands searches with the shoppers' vocabulary: a search
+// for 皮夹 also finds 钱包 and wallet, ranked below 皮夹 itself. Only
+// queries change, so a vocabulary can change without a rebuild.
+func WithVocabulary(v *vocab.Vocabulary) Option { return func(x *Index) { x.vocab = v } }
+
 // Open opens (creating if needed) the indexes under dir. Kinds declared by an
 // earlier EnsureSchema are searchable at once, before EnsureSchema runs again.
-func Open(dir string) (*Index, error) {
+func Open(dir string, opts ...Option) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("search: open bleve %s: %w", dir, err)
 	}
 	x := &Index{dir: dir, kinds: map[string]*kind{}}
+	for _, o := range opts {
+		o(x)
+	}
 	files, err := filepath.Glob(filepath.Join(dir, "*"+schemaSuffix))
 	if err != nil {
 		return nil, fmt.Errorf("search: open bleve %s: %w", dir, err)
@@ -179,7 +192,7 @@ func (x *Index) Search(ctx context.Context, kindName string, q search.Query) (se
 	if err != nil {
 		return search.Result{}, err
 	}
-	res, err := k.search(ctx, q)
+	res, err := k.search(ctx, q, x.vocab)
 	if err != nil {
 		return search.Result{}, fmt.Errorf("search %s: %w", kindName, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"guildhall/internal/platform/search"
 	"guildhall/internal/platform/search/bleve"
 	"guildhall/internal/platform/search/searchtest"
+	"guildhall/internal/platform/search/vocab"
 )
 
 func openTemp(t *testing.T) search.Index {
@@ -195,4 +196,15 @@ func TestChineseWordsTypedTogetherMatchWhereTheyStandApart(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", q, got, want)
 		}
 	}
+}
+
+func TestBleveIndexPassesTheShopperSuite(t *testing.T) {
+	searchtest.RunShopperSuite(t, func(t *testing.T, v *vocab.Vocabulary) search.Index {
+		ix, err := bleve.Open(t.TempDir(), bleve.WithVocabulary(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		return ix
+	})
 }

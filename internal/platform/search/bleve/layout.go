@@ -15,11 +15,14 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"guildhall/internal/platform/search"
+	"guildhall/internal/platform/search/fold"
 )
 
 // layoutVersion changes whenever the way documents become bleve fields
 // changes; a stored index with another version is rebuilt from _source.
-const layoutVersion = 1
+// 2: traditional characters folded, neighbouring words joined, string
+// filters on folded copies.
+const layoutVersion = 2
 
 const (
 	textAnalyzer = "guildhall_text"
@@ -63,6 +66,11 @@ func textField(i int) string    { return "s" + strconv.Itoa(i) }
 func keywordField(j int) string { return "k" + strconv.Itoa(j) }
 func numberField(j int) string  { return "n" + strconv.Itoa(j) }
 
+// foldedField holds an attribute's strings folded to simplified characters,
+// for filters (tags=茶壶 finds a work tagged 茶壺); only strings with
+// characters beyond ASCII are copied there, as fold.Plain explains.
+func foldedField(j int) string { return "f" + strconv.Itoa(j) }
+
 // mapping declares every field statically: dynamic mapping would guess types
 // per document and break sorting and ranges when a field's type wavers.
 func (l *layout) mapping() (mapping.IndexMapping, error) {
@@ -81,7 +89,9 @@ func (l *layout) mapping() (mapping.IndexMapping, error) {
 			cjk.WidthName,
 			en.PossessiveName,
 			lowercase.Name,
+			foldFilter, // before the bigrams, so they are made of folded characters
 			bigramFilter,
+			joinFilter, // before stemming, so teapots joins and stems as teapot
 			porter.Name,
 		},
 	}); err != nil {
@@ -106,6 +116,9 @@ func (l *layout) mapping() (mapping.IndexMapping, error) {
 		num := mapping.NewNumericFieldMapping()
 		num.Store, num.IncludeInAll = false, false
 		dm.AddFieldMappingsAt(numberField(j), num)
+		folded := mapping.NewKeywordFieldMapping()
+		folded.Store, folded.IncludeInAll, folded.IncludeTermVectors, folded.DocValues = false, false, false, false
+		dm.AddFieldMappingsAt(foldedField(j), folded)
 	}
 	src := mapping.NewTextFieldMapping()
 	src.Index, src.IncludeInAll, src.IncludeTermVectors, src.DocValues = false, false, false, false
@@ -150,12 +163,22 @@ func (l *layout) fields(d map[string]any, raw []byte) map[string]any {
 		}
 	}
 	for j, f := range l.attrs {
-		var kws []string
+		var kws, folded []string
 		var nums []float64
+		seen := map[string]bool{}
 		for _, v := range search.Lookup(d, f) {
 			switch v := v.(type) {
 			case string:
-				kws = append(kws, v)
+				if fold.Plain(v) {
+					kws = append(kws, v)
+					continue
+				}
+				// One written form per folded value, so facet counts
+				// merged across scripts count each document once.
+				if key := fold.String(v); !seen[key] {
+					seen[key] = true
+					kws, folded = append(kws, v), append(folded, key)
+				}
 			case bool:
 				kws = append(kws, strconv.FormatBool(v))
 			case float64:
@@ -165,6 +188,9 @@ func (l *layout) fields(d map[string]any, raw []byte) map[string]any {
 		}
 		if len(kws) > 0 {
 			out[keywordField(j)] = kws
+		}
+		if len(folded) > 0 {
+			out[foldedField(j)] = folded
 		}
 		if len(nums) > 0 {
 			out[numberField(j)] = nums

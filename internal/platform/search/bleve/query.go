@@ -6,35 +6,34 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	blv "github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"guildhall/internal/platform/search"
+	"guildhall/internal/platform/search/fold"
+	"guildhall/internal/platform/search/vocab"
 )
 
 // facetSize matches Meilisearch's default maxValuesPerFacet.
 const facetSize = 100
 
-// Boosts of the looser matches relative to an exact term, so a typo or a
-// prefix ranks below the word itself as in Meilisearch's "typo" rule.
-const (
-	fuzzyBoost  = 0.4
-	prefixBoost = 0.2
-)
-
-func (k *kind) search(ctx context.Context, q search.Query) (search.Result, error) {
-	bq, hasText, err := k.query(q)
+func (k *kind) search(ctx context.Context, q search.Query, v *vocab.Vocabulary) (search.Result, error) {
+	if err := k.highlightable(q.Highlight); err != nil {
+		return search.Result{}, err
+	}
+	p, err := k.expanded(q.Text, k.allFields(), v)
 	if err != nil {
 		return search.Result{}, err
 	}
-	hl, err := k.highlighter(q)
+	bq, hasText, err := k.compose(p, q.Filters)
 	if err != nil {
 		return search.Result{}, err
+	}
+	var hl *matcher
+	if len(q.Highlight) > 0 {
+		hl = k.matcher(p)
 	}
 	offset, limit := q.Page()
 	req := blv.NewSearchRequestOptions(bq, limit, offset, false)
@@ -84,32 +83,45 @@ func (k *kind) search(ctx context.Context, q search.Query) (search.Result, error
 					counts[t.Term] = t.Count
 				}
 			}
-			out.Facets[f] = counts
+			out.Facets[f] = fold.Counts(counts)
 		}
 	}
 	return out, nil
 }
 
-// highlighter checks q.Highlight and returns the matcher for it, or nil
-// when nothing is to be highlighted.
-func (k *kind) highlighter(q search.Query) (*matcher, error) {
-	if len(q.Highlight) == 0 {
-		return nil, nil
-	}
-	for _, f := range q.Highlight {
+// highlightable checks that every field to highlight is searchable.
+func (k *kind) highlightable(fields []string) error {
+	for _, f := range fields {
 		if _, err := k.searchable(f); err != nil {
-			return nil, fmt.Errorf("highlight: %w", err)
+			return fmt.Errorf("highlight: %w", err)
 		}
 	}
-	return k.matcher(q.Text)
+	return nil
 }
 
-func (k *kind) matcher(text string) (*matcher, error) {
-	terms, err := k.terms(text)
-	if err != nil || len(terms) == 0 {
-		return nil, err
+// matcher marks what a plan's terms match, or is nil when it has none.
+func (k *kind) matcher(p plan) *matcher {
+	if len(p.terms) == 0 {
+		return nil
 	}
-	return &matcher{an: k.idx.Mapping().AnalyzerNamed(textAnalyzer), terms: terms}, nil
+	return &matcher{an: k.idx.Mapping().AnalyzerNamed(textAnalyzer), terms: p.terms}
+}
+
+// compose ANDs a plan with the filters; hasText tells whether relevance
+// orders the results.
+func (k *kind) compose(p plan, filters []search.Filter) (q query.Query, hasText bool, err error) {
+	parts := p.must
+	for _, f := range filters {
+		fq, err := k.filter(f)
+		if err != nil {
+			return nil, false, err
+		}
+		parts = append(parts, fq)
+	}
+	if len(parts) == 0 {
+		return query.NewMatchAllQuery(), false, nil
+	}
+	return group(parts, p.should), len(p.must) > 0, nil
 }
 
 // searchable returns the position of a searchable field.
@@ -128,11 +140,16 @@ func (k *kind) suggest(ctx context.Context, prefix, field string, limit int, fil
 	if err != nil {
 		return nil, fmt.Errorf("suggest: %w", err)
 	}
-	m, err := k.matcher(prefix)
-	if err != nil || m == nil {
+	// Suggestions complete the words typed, so the vocabulary stays out.
+	p, err := k.literal(prefix, []int{i})
+	if err != nil {
 		return nil, err
 	}
-	bq, _, err := k.queryOn(prefix, filters, []int{i})
+	m := k.matcher(p)
+	if m == nil {
+		return nil, nil
+	}
+	bq, _, err := k.compose(p, filters)
 	if err != nil {
 		return nil, err
 	}
@@ -161,11 +178,12 @@ func (k *kind) suggest(ctx context.Context, prefix, field string, limit int, fil
 			values := texts(d, field)
 			for _, v := range values {
 				// Of a list, only the elements that match; a single value
-				// matched, or the document would not be here.
-				if seen[v] || (len(values) > 1 && len(m.spans(v)) == 0) {
+				// matched, or the document would not be here. A title in
+				// both scripts is suggested once, as the best match wrote it.
+				if seen[fold.String(v)] || (len(values) > 1 && len(m.spans(v)) == 0) {
 					continue
 				}
-				seen[v] = true
+				seen[fold.String(v)] = true
 				out = append(out, v)
 				if len(out) == limit {
 					return out, nil
@@ -177,191 +195,6 @@ func (k *kind) suggest(ctx context.Context, prefix, field string, limit int, fil
 		}
 	}
 	return out, nil
-}
-
-// query ANDs every query word with the filters. Every word must match, as
-// with Meilisearch's matchingStrategy "all" (which the meili adapter sends).
-func (k *kind) query(q search.Query) (query.Query, bool, error) {
-	return k.queryOn(q.Text, q.Filters, k.allFields())
-}
-
-// queryOn is query restricted to the searchable fields at positions fields.
-func (k *kind) queryOn(text string, filters []search.Filter, fields []int) (query.Query, bool, error) {
-	var parts, optional []query.Query
-	terms, err := k.terms(text)
-	if err != nil {
-		return nil, false, err
-	}
-	byTerm := map[string]query.Query{}
-	for _, t := range terms {
-		tq := k.termQuery(t, fields)
-		byTerm[t.term] = tq
-		if t.optional {
-			optional = append(optional, tq)
-		} else {
-			parts = append(parts, tq)
-		}
-	}
-	for _, t := range terms {
-		if t.coverWith != "" { // one of two bridging bigrams must cover a character
-			parts = append(parts, query.NewDisjunctionQuery([]query.Query{byTerm[t.term], byTerm[t.coverWith]}))
-		}
-	}
-	for _, f := range filters {
-		fq, err := k.filter(f)
-		if err != nil {
-			return nil, false, err
-		}
-		parts = append(parts, fq)
-	}
-	if len(parts) == 0 {
-		return query.NewMatchAllQuery(), false, nil
-	}
-	if len(optional) > 0 { // they only rank a run found whole above its words found apart
-		return query.NewBooleanQuery(parts, optional, nil), true, nil
-	}
-	return query.NewConjunctionQuery(parts), len(terms) > 0, nil
-}
-
-// queryTerm is one distinct analysed token of the query text and how loosely
-// it matches: Meilisearch's typo budget (1 typo from 5 letters, 2 from 9)
-// for words, and the last word also as a prefix, for search-as-you-type.
-// CJK bigrams and numbers match exactly.
-type queryTerm struct {
-	term   string
-	fuzz   int
-	prefix bool
-	// single marks a CJK unigram of a word that also gave bigrams: it must
-	// match (the bigrams already imply it) but is not highlighted alone.
-	single bool
-	// optional marks a CJK bigram inside a run of four or more characters,
-	// which may straddle two words (瓷茶 in 青瓷茶壶): it need not match as
-	// long as each of its characters is covered by a bigram that does. The
-	// run's first and last bigrams must match; coverWith names the next
-	// bigram, one of which must match to cover the character they share.
-	optional  bool
-	coverWith string
-}
-
-func (k *kind) terms(text string) ([]queryTerm, error) {
-	words := strings.Fields(text)
-	if len(words) == 0 {
-		return nil, nil
-	}
-	an := k.idx.Mapping().AnalyzerNamed(textAnalyzer)
-	if an == nil {
-		return nil, fmt.Errorf("analyzer %s missing", textAnalyzer)
-	}
-	var out []queryTerm
-	seen := map[string]int{} // term -> index in out
-	for wi, w := range words {
-		toks := an.Analyze([]byte(w))
-		bigrams := false
-		for _, tok := range toks {
-			bigrams = bigrams || tok.Type == analysis.Double
-		}
-		optional, coverWith := bridges(toks)
-		for _, tok := range toks {
-			term := string(tok.Term)
-			if i, ok := seen[term]; ok {
-				if !optional[term] { // required anywhere is required
-					out[i].optional, out[i].coverWith = false, ""
-				}
-				continue
-			}
-			seen[term] = len(out)
-			qt := queryTerm{term: term, single: bigrams && tok.Type == analysis.Single,
-				optional: optional[term], coverWith: coverWith[term]}
-			if tok.Type == analysis.AlphaNumeric {
-				if n := utf8.RuneCountInString(term); n >= 9 {
-					qt.fuzz = 2
-				} else if n >= 5 {
-					qt.fuzz = 1
-				}
-				qt.prefix = wi == len(words)-1
-			}
-			out = append(out, qt)
-		}
-	}
-	return out, nil
-}
-
-// bridges finds, in each run of CJK bigrams of one query word, the inner
-// bigrams (all but the first and last of a run of four characters or more)
-// and, for each inner bigram followed by another, that next one: a
-// character between two inner bigrams is covered when either matches.
-func bridges(toks analysis.TokenStream) (optional map[string]bool, coverWith map[string]string) {
-	var run []*analysis.Token
-	ends := map[string]bool{}
-	flush := func() {
-		if len(run) > 0 {
-			ends[string(run[0].Term)], ends[string(run[len(run)-1].Term)] = true, true
-		}
-		for i := 1; i < len(run)-1; i++ {
-			if optional == nil {
-				optional, coverWith = map[string]bool{}, map[string]string{}
-			}
-			optional[string(run[i].Term)] = true
-			if i+1 < len(run)-1 {
-				coverWith[string(run[i].Term)] = string(run[i+1].Term)
-			}
-		}
-		run = run[:0]
-	}
-	for _, tok := range toks {
-		if tok.Type != analysis.Double {
-			continue
-		}
-		if len(run) > 0 && tok.Start >= run[len(run)-1].End { // not overlapping: a new run
-			flush()
-		}
-		run = append(run, tok)
-	}
-	flush()
-	for t := range ends { // a bigram that ends a run is required (哈哈 in 哈哈哈哈)
-		delete(optional, t)
-		delete(coverWith, t)
-	}
-	return optional, coverWith
-}
-
-func (k *kind) allFields() []int {
-	out := make([]int, len(k.schema.Searchable))
-	for i := range out {
-		out[i] = i
-	}
-	return out
-}
-
-// termQuery matches one query term in any of the searchable fields at
-// positions fields, earlier fields weighing more.
-func (k *kind) termQuery(t queryTerm, fields []int) query.Query {
-	n := len(k.schema.Searchable)
-	var alts []query.Query
-	for _, i := range fields {
-		field, weight := textField(i), float64(n-i)
-		tq := query.NewTermQuery(t.term)
-		tq.SetField(field)
-		tq.SetBoost(weight)
-		alts = append(alts, tq)
-		if t.fuzz > 0 {
-			fq := query.NewFuzzyQuery(t.term)
-			fq.SetField(field)
-			fq.SetFuzziness(t.fuzz)
-			fq.SetBoost(weight * fuzzyBoost)
-			alts = append(alts, fq)
-		}
-		if t.prefix {
-			pq := query.NewPrefixQuery(t.term)
-			pq.SetField(field)
-			pq.SetBoost(weight * prefixBoost)
-			alts = append(alts, pq)
-		}
-	}
-	if len(alts) == 0 {
-		return query.NewMatchNoneQuery()
-	}
-	return query.NewDisjunctionQuery(alts)
 }
 
 func (k *kind) filter(f search.Filter) (query.Query, error) {
@@ -396,6 +229,11 @@ func (k *kind) filter(f search.Filter) (query.Query, error) {
 func valueQuery(j int, v any) (query.Query, error) {
 	switch v := v.(type) {
 	case string:
+		if !fold.Plain(v) {
+			tq := query.NewTermQuery(fold.String(v))
+			tq.SetField(foldedField(j))
+			return tq, nil
+		}
 		tq := query.NewTermQuery(v)
 		tq.SetField(keywordField(j))
 		return tq, nil

@@ -50,8 +50,9 @@ func TestEnsureSchemaCreatesTheIndexWithPrimaryKeyIDAndSendsTheSettings(t *testi
 	settings := f.body(t, "PATCH", "/indexes/t-works/settings").(map[string]any)
 	s := searchtest.WorksSchema()
 	for key, want := range map[string][]string{
-		"searchableAttributes": s.Searchable,
-		"filterableAttributes": s.Filterable,
+		// each field followed by its folded copy (fold.go)
+		"searchableAttributes": {"title", "_folded.title", "maker_name", "_folded.maker_name", "description", "_folded.description", "tags", "_folded.tags"},
+		"filterableAttributes": {"maker", "_folded.maker", "tags", "_folded.tags", "price", "_folded.price", "in_stock", "_folded.in_stock", "category", "_folded.category"},
 		"sortableAttributes":   s.Sortable,
 		"rankingRules":         s.RankingRules,
 	} {
@@ -69,6 +70,9 @@ func TestEnsureSchemaCreatesTheIndexWithPrimaryKeyIDAndSendsTheSettings(t *testi
 	}
 	if auth := f.requests[0].Auth; auth != "Bearer secret" {
 		t.Errorf("Authorization = %q", auth)
+	}
+	if _, ok := settings["synonyms"]; ok {
+		t.Errorf("synonyms = %v without a vocabulary, want none sent", settings["synonyms"])
 	}
 }
 
@@ -217,7 +221,7 @@ func TestSearchWithHighlightAsksForSentinelTagsAndEscapesFormattedText(t *testin
 	}
 	body := f.body(t, "POST", "/indexes/t-works/search").(map[string]any)
 	want := map[string]any{
-		"attributesToHighlight": []any{"title", "description", "tags"},
+		"attributesToHighlight": []any{"title", "_folded.title", "description", "_folded.description", "tags", "_folded.tags"},
 		"highlightPreTag":       "\ue000mark\ue001",
 		"highlightPostTag":      "\ue000/mark\ue001",
 	}
@@ -281,9 +285,9 @@ func TestSuggestSearchesThePrefixOnTheFieldAndReturnsDistinctValues(t *testing.T
 	want := map[string]any{
 		"q":                     "leath",
 		"limit":                 float64(4),
-		"attributesToRetrieve":  []any{"title"},
-		"attributesToSearchOn":  []any{"title"},
-		"attributesToHighlight": []any{"title"},
+		"attributesToRetrieve":  []any{"title", "_folded.title"},
+		"attributesToSearchOn":  []any{"title", "_folded.title"},
+		"attributesToHighlight": []any{"title", "_folded.title"},
 		"highlightPreTag":       "\ue000mark\ue001",
 		"highlightPostTag":      "\ue000/mark\ue001",
 		"matchingStrategy":      "all",

@@ -8,37 +8,59 @@ import (
 	"guildhall/internal/platform/search"
 )
 
-// filterExpr renders filters in Meilisearch's filter syntax. Every condition
-// is AND-ed at the top level, so no parentheses are needed.
+// filterExpr renders filters in Meilisearch's filter syntax. Conditions are
+// AND-ed at the top level; a field filtered on values that are not plain
+// ASCII is OR-ed with its folded copy (fold.go), in parentheses.
 func filterExpr(filters []search.Filter) (string, error) {
 	var conds []string
-	for _, f := range filters {
-		if len(f.Values) == 0 && f.Min == nil && f.Max == nil {
-			return "", fmt.Errorf("filter %s: no values and no range", f.Field)
+	for _, c := range foldedFilters(filters) {
+		if len(c.Values) == 0 && c.Min == nil && c.Max == nil {
+			return "", fmt.Errorf("filter %s: no values and no range", c.Field)
 		}
-		if len(f.Values) > 0 {
-			lits := make([]string, len(f.Values))
-			for i, v := range f.Values {
-				lit, err := literal(v)
-				if err != nil {
-					return "", fmt.Errorf("filter %s: %w", f.Field, err)
-				}
-				lits[i] = lit
+		var either []string
+		for _, part := range []struct {
+			field  string
+			values []any
+		}{{c.Field, c.Values}, {foldedPath(c.Field), c.folded}} {
+			if len(part.values) == 0 {
+				continue
 			}
-			if len(lits) == 1 {
-				conds = append(conds, f.Field+" = "+lits[0])
-			} else {
-				conds = append(conds, f.Field+" IN ["+strings.Join(lits, ", ")+"]")
+			cond, err := membership(part.field, part.values)
+			if err != nil {
+				return "", fmt.Errorf("filter %s: %w", c.Field, err)
 			}
+			either = append(either, cond)
 		}
-		if f.Min != nil {
-			conds = append(conds, f.Field+" >= "+number(*f.Min))
+		switch len(either) {
+		case 1:
+			conds = append(conds, either[0])
+		case 2:
+			conds = append(conds, "("+either[0]+" OR "+either[1]+")")
 		}
-		if f.Max != nil {
-			conds = append(conds, f.Field+" <= "+number(*f.Max))
+		if c.Min != nil {
+			conds = append(conds, c.Field+" >= "+number(*c.Min))
+		}
+		if c.Max != nil {
+			conds = append(conds, c.Field+" <= "+number(*c.Max))
 		}
 	}
 	return strings.Join(conds, " AND "), nil
+}
+
+// membership is "field = v" for one value, "field IN [...]" for more.
+func membership(field string, values []any) (string, error) {
+	lits := make([]string, len(values))
+	for i, v := range values {
+		lit, err := literal(v)
+		if err != nil {
+			return "", err
+		}
+		lits[i] = lit
+	}
+	if len(lits) == 1 {
+		return field + " = " + lits[0], nil
+	}
+	return field + " IN [" + strings.Join(lits, ", ") + "]", nil
 }
 
 func literal(v any) (string, error) {

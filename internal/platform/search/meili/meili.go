@@ -21,6 +21,7 @@ import (
 	"github.com/meilisearch/meilisearch-go"
 
 	"guildhall/internal/platform/search"
+	"guildhall/internal/platform/search/vocab"
 )
 
 // maxValuesPerFacet is also the Bleve adapter's facet size.
@@ -35,6 +36,7 @@ var errClosed = errors.New("search: meilisearch index is closed")
 type Option func(*config)
 
 type config struct {
+	vocab   *vocab.Vocabulary
 	prefix  string
 	timeout time.Duration
 	poll    time.Duration
@@ -43,6 +45,10 @@ type config struct {
 
 // WithPrefix prefixes every index uid, so tests and tenants can share a server.
 func WithPrefix(p string) Option { return func(c *config) { c.prefix = p } }
+
+// WithVocabulary sends the shoppers' vocabulary as every index's synonyms
+// setting (EnsureSchema), so a search for 皮夹 also finds 钱包 and wallet.
+func WithVocabulary(v *vocab.Vocabulary) Option { return func(c *config) { c.vocab = v } }
 
 // WithTimeout bounds each call whose context has no deadline (default 10s).
 func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
@@ -58,9 +64,10 @@ type Index struct {
 	cfg config
 	sm  meilisearch.ServiceManager
 
-	mu     sync.Mutex
-	known  map[string]bool // kinds whose index exists on the server
-	closed bool
+	mu      sync.Mutex
+	known   map[string]bool          // kinds whose index exists on the server
+	schemas map[string]search.Schema // kinds declared by EnsureSchema, for their folded copies
+	closed  bool
 }
 
 var _ search.Index = (*Index)(nil)
@@ -94,9 +101,10 @@ func New(rawURL, apiKey string, opts ...Option) (*Index, error) {
 		mopts = append(mopts, meilisearch.WithAPIKey(apiKey))
 	}
 	return &Index{
-		cfg:   cfg,
-		sm:    meilisearch.New(rawURL, mopts...),
-		known: map[string]bool{},
+		cfg:     cfg,
+		sm:      meilisearch.New(rawURL, mopts...),
+		known:   map[string]bool{},
+		schemas: map[string]search.Schema{},
 	}, nil
 }
 
@@ -217,7 +225,7 @@ func apiErr(err error) error {
 func decodeHit(h meilisearch.Hit) (search.Document, error) {
 	d := make(search.Document, len(h))
 	for k, raw := range h {
-		if k == formattedKey {
+		if k == formattedKey || k == foldedKey {
 			continue
 		}
 		var v any

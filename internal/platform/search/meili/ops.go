@@ -10,6 +10,7 @@ import (
 	"github.com/meilisearch/meilisearch-go"
 
 	"guildhall/internal/platform/search"
+	"guildhall/internal/platform/search/fold"
 )
 
 // EnsureSchema creates the index (primary key "id") if missing and applies
@@ -30,6 +31,7 @@ func (x *Index) EnsureSchema(ctx context.Context, s search.Schema) error {
 	}
 	x.mu.Lock()
 	x.known[s.Kind] = true
+	x.schemas[s.Kind] = s
 	x.mu.Unlock()
 	return nil
 }
@@ -54,16 +56,23 @@ func (x *Index) ensureSchema(ctx context.Context, s search.Schema) error {
 		rules = []string{"words", "typo", "proximity", "attribute", "sort", "exactness"}
 	}
 	ix := x.sm.Index(uid)
-	info, err := ix.UpdateSettings(ctx, &meilisearch.Settings{
-		SearchableAttributes: s.Searchable,
-		FilterableAttributes: s.Filterable,
+	settings := &meilisearch.Settings{
+		SearchableAttributes: foldedSettings(s.Searchable),
+		FilterableAttributes: foldedSettings(s.Filterable),
 		SortableAttributes:   s.Sortable,
 		RankingRules:         rules,
 		Faceting: &meilisearch.Faceting{
 			MaxValuesPerFacet: maxValuesPerFacet,
 			SortFacetValuesBy: map[string]meilisearch.SortFacetType{"*": meilisearch.SortFacetTypeAlpha},
 		},
-	})
+	}
+	// Meilisearch applies synonyms to the query and, as Bleve does, joins
+	// and splits words by itself. A nil vocabulary leaves the server's
+	// synonyms as they are.
+	if x.cfg.vocab != nil {
+		settings.Synonyms = x.cfg.vocab.Synonyms()
+	}
+	info, err := ix.UpdateSettings(ctx, settings)
 	if err != nil {
 		return err
 	}
@@ -99,18 +108,24 @@ func (x *Index) Upsert(ctx context.Context, kind string, docs ...search.Document
 }
 
 func (x *Index) upsert(ctx context.Context, kind string, docs []search.Document) error {
+	var s *search.Schema
+	x.mu.Lock()
+	if schema, ok := x.schemas[kind]; ok {
+		s = &schema
+	}
+	x.mu.Unlock()
 	out := make([]map[string]any, len(docs))
 	for i, d := range docs {
 		id := d.ID()
 		if id == "" {
 			return fmt.Errorf("document %d has no string id", i)
 		}
-		m := make(map[string]any, len(d))
+		m := make(map[string]any, len(d)+1)
 		for k, v := range d {
 			m[k] = v
 		}
 		m["id"] = encodeID(id)
-		out[i] = m
+		out[i] = withFolded(m, s)
 	}
 	if err := x.ensureKnown(ctx, kind); err != nil {
 		return err
@@ -181,7 +196,7 @@ func (x *Index) search(ctx context.Context, kind string, q search.Query) (search
 	if err != nil {
 		return search.Result{}, err
 	}
-	resp, err := x.sm.Index(x.UID(kind)).Search(ctx, q.Text, req)
+	resp, err := x.sm.Index(x.UID(kind)).Search(ctx, foldQuery(q.Text), req)
 	if err != nil {
 		return search.Result{}, apiErr(err)
 	}
@@ -215,6 +230,7 @@ func (x *Index) search(ctx context.Context, kind string, q search.Query) (search
 			if out.Facets[f] == nil {
 				out.Facets[f] = map[string]int{}
 			}
+			out.Facets[f] = fold.Counts(out.Facets[f])
 		}
 	}
 	return out, nil
@@ -237,7 +253,7 @@ func request(q search.Query) (*meilisearch.SearchRequest, error) {
 		req.Filter = expr
 	}
 	if len(q.Highlight) > 0 {
-		req.AttributesToHighlight = q.Highlight
+		req.AttributesToHighlight = foldedSettings(q.Highlight)
 		req.HighlightPreTag, req.HighlightPostTag = preSentinel, postSentinel
 	}
 	for _, s := range q.Sort {
@@ -281,7 +297,7 @@ func (x *Index) suggest(ctx context.Context, kind, prefix, field string, limit i
 		}
 		req.Filter = expr
 	}
-	resp, err := x.sm.Index(x.UID(kind)).Search(ctx, prefix, req)
+	resp, err := x.sm.Index(x.UID(kind)).Search(ctx, foldQuery(prefix), req)
 	if err != nil {
 		return nil, apiErr(err)
 	}
@@ -296,16 +312,16 @@ func (x *Index) suggest(ctx context.Context, kind, prefix, field string, limit i
 		if err != nil {
 			return nil, err
 		}
-		values, marked := formattedTexts(d, field), formattedTexts(f, field)
+		values := formattedTexts(d, field)
+		_, spans := marked(f, field)
 		for i, v := range values {
-			// Of a list, only the elements that match.
-			if len(values) > 1 && len(marked) == len(values) && !strings.Contains(marked[i], preSentinel) {
+			// Of a list, only the elements that match (in the field or its
+			// folded copy). A title in both scripts is suggested once, as
+			// the best match wrote it.
+			if len(values) > 1 && len(spans) == len(values) && len(spans[i]) == 0 || seen[fold.String(v)] {
 				continue
 			}
-			if seen[v] {
-				continue
-			}
-			seen[v] = true
+			seen[fold.String(v)] = true
 			out = append(out, v)
 			if len(out) == limit {
 				return out, nil
@@ -316,11 +332,12 @@ func (x *Index) suggest(ctx context.Context, kind, prefix, field string, limit i
 }
 
 func suggestRequest(field string, limit int) *meilisearch.SearchRequest {
+	both := foldedSettings([]string{field})
 	return &meilisearch.SearchRequest{
 		Limit:                 int64(limit * 2),
-		AttributesToRetrieve:  []string{field},
-		AttributesToSearchOn:  []string{field},
-		AttributesToHighlight: []string{field},
+		AttributesToRetrieve:  both,
+		AttributesToSearchOn:  both,
+		AttributesToHighlight: both,
 		HighlightPreTag:       preSentinel,
 		HighlightPostTag:      postSentinel,
 		MatchingStrategy:      meilisearch.All,
