@@ -121,8 +121,13 @@ type env struct {
 // mustOpen starts a fresh store; noCard leaves card payments unconfigured.
 func mustOpen(t testing.TB, noCard ...bool) *env {
 	t.Helper()
+	dir := t.TempDir()
 	cfg, err := config.Parse(func(k string) string {
-		return map[string]string{"GUILDHALL_DATA_DIR": t.TempDir(), "GUILDHALL_RATELIMIT": "off"}[k]
+		// A generous service timeout: a thousand racers share embedded
+		// FerretDB's one connection, and a busy machine must not turn the
+		// wait for it into failures the test would blame on the code.
+		return map[string]string{"GUILDHALL_DATA_DIR": dir, "GUILDHALL_RATELIMIT": "off",
+			"GUILDHALL_SERVICE_TIMEOUT": "2m"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
