@@ -118,10 +118,12 @@ type Client struct {
 	HTTP  *http.Client
 }
 
-// Client returns a new client with its own cookies.
+// Client returns a new client with its own cookies. Its timeout is longer
+// than any the server sets itself, so that on a busy machine the server's
+// own answer (a 503, a 408) is what a test sees, not the client giving up.
 func (r *Rig) Client(tb testing.TB) *Client {
 	jar, _ := cookiejar.New(nil)
-	return &Client{tb: tb, base: r.URL, HTTP: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &Client{tb: tb, base: r.URL, HTTP: &http.Client{Jar: jar, Timeout: 3 * time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
