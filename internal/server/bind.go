@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -80,12 +82,29 @@ func jsonType(goType string) string {
 	return "field_must_be_object"
 }
 
-// safeNext keeps redirects after sign-in on this site.
+// safeNext keeps redirects after sign-in on this site: a path of its own,
+// or "/". Browsers drop tabs and newlines from a Location and read a
+// backslash as a slash, so "/\t/evil.example" and "/\\evil.example" are
+// other hosts to them; such a next is refused before it is parsed, and the
+// decoded path is held to the same rules, so "/%2f%2fevil.example" is too.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || next[0] != '/' || unsafeInRedirect(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || unsafeInRedirect(u.Path) {
 		return "/"
 	}
 	return next
+}
+
+// unsafeInRedirect reports what a browser may drop or rewrite in a
+// Location: control characters, whitespace, backslashes, broken UTF-8.
+func unsafeInRedirect(s string) bool {
+	return !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool {
+		return r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r)
+	})
 }
 
 func limitParam(c echo.Context) (int, error) {
