@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"guildhall/internal/problem"
 )
 
 var handlePattern = regexp.MustCompile(`^[a-z0-9_]{3,30}$`)
@@ -70,12 +72,10 @@ func checkText(field, v string, min, max int, fields map[string]string) {
 		fields[field] = "too_short"
 	case n > max:
 		fields[field] = "too_long"
-	case strings.ContainsFunc(v, isControl):
-		fields[field] = "control_characters"
+	default:
+		problem.CheckText(fields, field, v)
 	}
 }
-
-func isControl(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f }
 
 // commonPasswords are the first that a guesser tries.
 var commonPasswords = map[string]bool{

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -21,14 +22,24 @@ import (
 )
 
 // decodeJSON reads the request body into v strictly: JSON only, no unknown
-// fields, one value, the field named when a type is wrong.
+// fields, one value, the field named when a type is wrong, and every
+// string held to problem.TextFault. Every JSON endpoint reads its body
+// through here, so each gets the same checks.
 func decodeJSON(c echo.Context, v any) error {
 	ct, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	if ct != echo.MIMEApplicationJSON {
 		return &problem.Error{Kind: problem.KindUnsupported, Code: "unsupported_media_type",
 			Message: "error_send_json"}
 	}
-	dec := json.NewDecoder(c.Request().Body)
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return jsonProblem(err)
+	}
+	return unmarshalStrict(body, v)
+}
+
+func unmarshalStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonProblem(err)
@@ -36,13 +47,16 @@ func decodeJSON(c echo.Context, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return problem.Malformed("error_one_json_object", "")
 	}
-	return nil
+	return checkJSONText(body)
 }
 
 func jsonProblem(err error) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var mbe *http.MaxBytesError
+	if p, ok := problem.As(err); ok { // a body that came too slowly
+		return p
+	}
 	switch {
 	case errors.As(err, &mbe):
 		return &problem.Error{Kind: problem.KindTooLarge, Code: "body_too_large",

@@ -113,7 +113,7 @@ func (s *Server) limitBody(limit int64) echo.MiddlewareFunc {
 				return &problem.Error{Kind: problem.KindTooLarge, Code: "body_too_large",
 					Message: "error_body_larger_than", Args: []any{limit}}
 			}
-			r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
+			r.Body = http.MaxBytesReader(c.Response(), &requestBody{ReadCloser: r.Body, c: c}, limit)
 			return next(c)
 		}
 	}
@@ -147,6 +147,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(keyUser, u)
 			c.Set(keyToken, strings.TrimSpace(token))
 			c.Set(keyBearer, true)
+			privateAnswer(c)
 			return next(c)
 		}
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
@@ -155,6 +156,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			case err == nil:
 				c.Set(keyUser, u)
 				c.Set(keyToken, ck.Value)
+				privateAnswer(c)
 			case problem.KindOf(err) == problem.KindUnauthorized:
 				s.clearSessionCookie(c)
 			default:
@@ -206,6 +208,14 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 			return csrfError()
 		}
 		return next(c)
+	}
+}
+
+// privateAnswer keeps an answer for a signed-in caller out of every cache:
+// it carries what only they may see.
+func privateAnswer(c echo.Context) {
+	if isAPI(c) {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	}
 }
 
