@@ -16,8 +16,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"guildhall/internal/platform/mongodb"
-
 	"guildhall/internal/platform/search"
+	"guildhall/internal/ratelimit"
 )
 
 // Collections owned by this feature.
@@ -97,14 +97,22 @@ type Images interface {
 	AttachURL(ctx context.Context, ownerID, field, id, variant string) (string, error)
 }
 
-// Limiter counts attempts per key.
+// Limiter counts attempts per key (Allow), and failures per key with a
+// wait that grows with each (Wait, Fail, Forgive).
 type Limiter interface {
 	Allow(ctx context.Context, key string, limit int, window time.Duration) error
+	Wait(ctx context.Context, key string, b ratelimit.Backoff) error
+	Fail(ctx context.Context, key string) error
+	Forgive(ctx context.Context, key string) error
 }
 
-// Limits are the rate limits this feature enforces.
+// Limits are the rate limits this feature enforces. Sign-in has a hard
+// limit per address, and failed passwords for one account from one
+// address make that address wait longer each time: someone else's
+// failures never lock an account's owner out.
 type Limits struct {
-	SignInPerIP, SignInPerAccount, SignUpPerIP Rate
+	SignInPerIP, SignUpPerIP Rate
+	SignInFailures           ratelimit.Backoff
 }
 
 // Rate is limit events per window.

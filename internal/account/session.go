@@ -25,7 +25,8 @@ type session struct {
 }
 
 // SignIn checks the credentials and opens a session, returning its token.
-// Attempts are limited per IP and per account.
+// Attempts are limited per IP; failures slow the address they came from
+// for that account (Limits).
 func (s *Service) SignIn(ctx context.Context, in Credentials, ip string) (*User, string, error) {
 	email := NormaliseEmail(in.Email)
 	fields := map[string]string{}
@@ -42,7 +43,8 @@ func (s *Service) SignIn(ctx context.Context, in Credentials, ip string) (*User,
 	if err := s.limiter.Allow(ctx, "signin:ip:"+ip, l.SignInPerIP.Limit, l.SignInPerIP.Window); err != nil {
 		return nil, "", err
 	}
-	if err := s.limiter.Allow(ctx, "signin:account:"+email, l.SignInPerAccount.Limit, l.SignInPerAccount.Window); err != nil {
+	failures := "signin:failures:" + email + "|" + ip
+	if err := s.limiter.Wait(ctx, failures, l.SignInFailures); err != nil {
 		return nil, "", err
 	}
 	var login struct {
@@ -62,6 +64,9 @@ func (s *Service) SignIn(ctx context.Context, in Credentials, ip string) (*User,
 		return nil, "", verr
 	}
 	if !ok || login.UserID == "" {
+		if err := s.limiter.Fail(ctx, failures); err != nil {
+			return nil, "", err
+		}
 		return nil, "", problem.Unauthorized("wrong_credentials", "wrong_credentials")
 	}
 	u, err := s.userByID(ctx, login.UserID)
@@ -69,6 +74,9 @@ func (s *Service) SignIn(ctx context.Context, in Credentials, ip string) (*User,
 		if isNotFound(err) { // an unfinished sign-up
 			return nil, "", problem.Unauthorized("wrong_credentials", "wrong_credentials")
 		}
+		return nil, "", err
+	}
+	if err := s.limiter.Forgive(ctx, failures); err != nil {
 		return nil, "", err
 	}
 	token, err := s.newSession(ctx, u.ID)

@@ -134,16 +134,17 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	// the app proxies images from S3.
 	_, onS3 := a.Blob.(*s3blob.Store)
 	redirect := onS3 && cfg.S3PublicEndpoint != ""
-	a.Media = media.New(a.DB.Database, media.Deps{Store: a.Blob}, media.Options{
+	a.Media = media.New(a.DB.Database, media.Deps{Store: a.Blob, Limiter: a.Limiter}, media.Options{
 		Limits:   imaging.Limits{MaxBytes: cfg.MediaMaxBytes, MaxPixels: cfg.MediaMaxPixels},
-		Redirect: redirect, Logger: logger,
+		Redirect: redirect, Logger: logger, Rate: media.Rate(cfg.UploadPerUser),
 	})
 	a.Accounts = account.New(a.DB.Database, account.Deps{Images: a.Media, Index: a.Queue, Limiter: a.Limiter}, account.Options{
 		Argon2: o.Argon2, Logger: logger,
 		Limits: account.Limits{
-			SignInPerIP:      account.Rate(cfg.SignInPerIP),
-			SignInPerAccount: account.Rate(cfg.SignInPerUser),
-			SignUpPerIP:      account.Rate(cfg.SignUpPerIP),
+			SignInPerIP: account.Rate(cfg.SignInPerIP),
+			SignUpPerIP: account.Rate(cfg.SignUpPerIP),
+			SignInFailures: ratelimit.Backoff{Free: cfg.SignInPerUser.Limit, First: 2 * time.Second,
+				Max: cfg.SignInPerUser.Window},
 		},
 	})
 	md := markdown.New()
