@@ -170,10 +170,13 @@ func TestACookieSessionNeedsTheCSRFTokenToWrite(t *testing.T) {
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("sign-up form: %d %s", r.Status, r.Body)
 	}
+	// Signing up rotated the token: the one from before is worth nothing.
+	fresh := csrfCookie(t, rig, c)
 	run(t, c, []scenario{
 		{"a cookie session reads the API", "GET", "/api/v1/me", nil, 200, []string{`"page_user"`}, nil},
 		{"a cookie write without the token is refused", "PATCH", "/api/v1/me", map[string]string{"bio": "x"}, 403, []string{`"csrf_failed"`}, nil},
-		{"a cookie write with the token goes through", "PATCH", "/api/v1/me", map[string]string{"bio": "x"}, 200, []string{`"bio":"x"`}, []string{"X-CSRF-Token", token}},
+		{"the token from before sign-up is refused", "PATCH", "/api/v1/me", map[string]string{"bio": "x"}, 403, []string{`"csrf_failed"`}, []string{"X-CSRF-Token", token}},
+		{"a cookie write with the token goes through", "PATCH", "/api/v1/me", map[string]string{"bio": "x"}, 200, []string{`"bio":"x"`}, []string{"X-CSRF-Token", fresh}},
 	})
 }
 

@@ -176,14 +176,10 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		token := ""
 		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 64 {
 			token = ck.Value
+			c.Set(keyCSRF, token)
 		} else {
-			b := make([]byte, 32)
-			_, _ = rand.Read(b)
-			token = hex.EncodeToString(b)
-			c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
-				Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: 7 * 24 * 3600})
+			token = s.rotateCSRF(c)
 		}
-		c.Set(keyCSRF, token)
 		r := c.Request()
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
@@ -217,6 +213,19 @@ func privateAnswer(c echo.Context) {
 	if isAPI(c) {
 		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	}
+}
+
+// rotateCSRF gives the browser a new CSRF token: at first sight, and
+// whenever who is signed in changes, so a token seen before sign-in is
+// worth nothing after it.
+func (s *Server) rotateCSRF(c echo.Context) string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token := hex.EncodeToString(b)
+	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: 7 * 24 * 3600})
+	c.Set(keyCSRF, token)
+	return token
 }
 
 func csrfError() error {
