@@ -68,7 +68,7 @@ func TestAFormFieldOverItsCapIsRefusedBeforeTheRestIsRead(t *testing.T) {
 	rig := testrig.MustStart(t)
 	maker := openStudio(t, rig, "verbose_maker")
 	status, body := heldForm(t, maker, "/studio/works/new", "description", bytes.Repeat([]byte("长"), 40_000))
-	if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, `"description"`) {
+	if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, `<code>description</code>`) {
 		t.Fatalf("a 120 kB description: %d %s, want 413 naming the field", status, body)
 	}
 }
