@@ -225,3 +225,22 @@ func TestThePasswordAndSessionPagesWorkInBothLanguages(t *testing.T) {
 	}
 	run(t, laptop, []scenario{{"the reset signed the laptop out", "GET", "/api/v1/me", nil, 401, nil, nil}})
 }
+
+func TestTheAccountPagesStayWithinTheirBudget(t *testing.T) {
+	rig := testrig.MustStart(t)
+	c := rig.Client(t)
+	c.SignUp("frugal")
+	signIn(t, rig, "frugal", "a long enough password", "Firefox on Linux")
+	for page, token := range map[string]string{"/settings/sessions": c.Token, "/settings/password": c.Token, "/forgot": "", "/reset?token=x": ""} {
+		cmds, searches := pageCost(t, rig, page, token)
+		// The session and its user, read by _id; the sessions list is on the user.
+		if len(cmds) > 2 || searches > 0 {
+			t.Errorf("%s: %d MongoDB commands, %d searches; budget 2 and 0: %v", page, len(cmds), searches, names(cmds))
+		}
+		for _, cmd := range cmds {
+			if !cmd.ByID() {
+				t.Errorf("%s sends %s to %s that is not a lookup by _id: %s", page, cmd.Name, cmd.Collection, cmd.Body)
+			}
+		}
+	}
+}
