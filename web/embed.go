@@ -7,7 +7,7 @@ import (
 	"io/fs"
 )
 
-//go:embed templates static locales
+//go:embed templates static locales mail
 var files embed.FS
 
 // Templates returns the page templates.
@@ -15,6 +15,9 @@ func Templates() fs.FS { return sub("templates") }
 
 // Static returns the CSS, JavaScript and images.
 func Static() fs.FS { return sub("static") }
+
+// Mail returns the e-mail templates, <name>.<lang>.txt and .html.
+func Mail() fs.FS { return sub("mail") }
 
 // Locales returns <lang>.json message files.
 func Locales() fs.FS { return sub("locales") }

@@ -24,6 +24,7 @@ import (
 	"guildhall/internal/app"
 	"guildhall/internal/config"
 	"guildhall/internal/logging"
+	"guildhall/internal/server"
 )
 
 func main() {
@@ -85,6 +86,15 @@ func serve(ctx context.Context, getenv func(string) string, stdout, logOut io.Wr
 		_ = a.Close(context.Background())
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	// /metrics on a listener of its own, for the monitoring network only.
+	var mln net.Listener
+	if cfg.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			_ = ln.Close()
+			_ = a.Close(context.Background())
+			return fmt.Errorf("listen for metrics on %s: %w", cfg.MetricsAddr, err)
+		}
+	}
 	// Echo's own server: its shutdown also ends the notification streams.
 	srv := a.Handler.Server
 
@@ -95,6 +105,12 @@ func serve(ctx context.Context, getenv func(string) string, stdout, logOut io.Wr
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	var metrics *http.Server
+	if mln != nil {
+		metrics = &http.Server{Handler: server.MetricsHandler(a.Registry), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = metrics.Serve(mln) }()
+		logger.Info("serving metrics", "addr", mln.Addr().String())
+	}
 	logger.Info("listening", "addr", ln.Addr().String(), "startup_ms", time.Since(started).Milliseconds())
 
 	select {
@@ -107,6 +123,9 @@ func serve(ctx context.Context, getenv func(string) string, stdout, logOut io.Wr
 	defer cancel()
 	if serr := srv.Shutdown(shutdownCtx); serr != nil {
 		logger.Error("drain requests", "err", serr)
+	}
+	if metrics != nil {
+		_ = metrics.Shutdown(shutdownCtx)
 	}
 	stopWork()
 	workers.Wait()

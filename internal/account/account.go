@@ -16,8 +16,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"guildhall/internal/platform/mongodb"
-
 	"guildhall/internal/platform/search"
+	"guildhall/internal/ratelimit"
 )
 
 // Collections owned by this feature.
@@ -69,9 +69,12 @@ type User struct {
 	Unread int `bson:"unread_notifications"`
 	// CartCount is how many items the user's cart holds, for the header
 	// (Computed pattern; the commerce feature moves it).
-	CartCount int       `bson:"cart_count"`
-	CreatedAt time.Time `bson:"created_at"`
-	UpdatedAt time.Time `bson:"updated_at"`
+	CartCount int `bson:"cart_count"`
+	// Sessions are the devices the user is signed in on, by session id: a
+	// session is live while it is listed here (see Authenticate).
+	Sessions  map[string]SessionRecord `bson:"sessions,omitempty"`
+	CreatedAt time.Time                `bson:"created_at"`
+	UpdatedAt time.Time                `bson:"updated_at"`
 }
 
 // HasRole reports whether u holds role.
@@ -97,14 +100,23 @@ type Images interface {
 	AttachURL(ctx context.Context, ownerID, field, id, variant string) (string, error)
 }
 
-// Limiter counts attempts per key.
+// Limiter counts attempts per key (Allow), and failures per key with a
+// wait that grows with each (Wait, Fail, Forgive).
 type Limiter interface {
 	Allow(ctx context.Context, key string, limit int, window time.Duration) error
+	Wait(ctx context.Context, key string, b ratelimit.Backoff) error
+	Fail(ctx context.Context, key string) error
+	Forgive(ctx context.Context, key string) error
 }
 
-// Limits are the rate limits this feature enforces.
+// Limits are the rate limits this feature enforces. Sign-in has a hard
+// limit per address, and failed passwords for one account from one
+// address make that address wait longer each time: someone else's
+// failures never lock an account's owner out.
 type Limits struct {
-	SignInPerIP, SignInPerAccount, SignUpPerIP Rate
+	SignInPerIP, SignUpPerIP Rate
+	SignInFailures           ratelimit.Backoff
+	ResetPerIP               Rate // password-reset requests from one address
 }
 
 // Rate is limit events per window.
@@ -115,6 +127,7 @@ type Rate struct {
 
 // Deps are the services accounts build on.
 type Deps struct {
+	Mailer  Mailer // nil: mail that would go out is logged for the operator
 	Images  Images
 	Index   search.Indexer
 	Limiter Limiter
@@ -124,13 +137,18 @@ type Deps struct {
 type Options struct {
 	Argon2        Argon2Params
 	SessionMaxAge time.Duration
-	Limits        Limits
-	Logger        *slog.Logger
+	SessionIdle   time.Duration // a session unused this long ends (default 14 days)
+	// BaseURL is the public origin, for the links mail carries.
+	BaseURL string
+	Limits  Limits
+	Logger  *slog.Logger
 }
 
 // Service implements accounts.
 type Service struct {
 	users, handles, logins, sessions *mongo.Collection
+	resets                           *mongo.Collection
+	mailer                           Mailer
 	images                           Images
 	index                            search.Indexer
 	limiter                          Limiter
@@ -147,12 +165,16 @@ func New(db *mongo.Database, d Deps, o Options) *Service {
 	if o.SessionMaxAge <= 0 {
 		o.SessionMaxAge = 30 * 24 * time.Hour
 	}
+	if o.SessionIdle <= 0 {
+		o.SessionIdle = 14 * 24 * time.Hour
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
 	s := &Service{
 		users: db.Collection(UsersCollection), handles: db.Collection(HandlesCollection),
 		logins: db.Collection(LoginsCollection), sessions: db.Collection(SessionsCollection),
+		resets: db.Collection(ResetsCollection), mailer: d.Mailer,
 		images: d.Images, index: d.Index, limiter: d.Limiter, opt: o, now: time.Now,
 	}
 	// Sign-in for an unknown email verifies against this hash, so the answer
@@ -185,4 +207,7 @@ func hashToken(token string) string {
 }
 
 // Indexes expire sessions on MongoDB; Authenticate checks expiry anyway.
-var Indexes = []mongodb.Index{{Collection: SessionsCollection, Keys: bson.D{{Key: "expires_at", Value: 1}}, TTL: true}}
+var Indexes = []mongodb.Index{
+	{Collection: SessionsCollection, Keys: bson.D{{Key: "expires_at", Value: 1}}, TTL: true},
+	{Collection: ResetsCollection, Keys: bson.D{{Key: "expires_at", Value: 1}}, TTL: true},
+}

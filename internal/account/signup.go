@@ -22,6 +22,7 @@ type SignUp struct {
 	Handle      string `json:"handle" form:"handle"`
 	DisplayName string `json:"display_name" form:"display_name"`
 	Locale      string `json:"locale" form:"locale"`
+	UserAgent   string `json:"-" form:"-"` // set by the HTTP layer, see Credentials
 }
 
 // Validate checks every field and names each that is wrong.
@@ -83,7 +84,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp, ip string) (*User, stri
 		s.release(ctx, s.handles, in.Handle, u.ID)
 		return nil, "", fmt.Errorf("sign up %s: %w", in.Handle, err)
 	}
-	token, err := s.newSession(ctx, u.ID)
+	token, err := s.newSession(ctx, u, in.UserAgent)
 	if err != nil {
 		return nil, "", err
 	}

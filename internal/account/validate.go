@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"guildhall/internal/problem"
 )
 
 var handlePattern = regexp.MustCompile(`^[a-z0-9_]{3,30}$`)
@@ -47,17 +49,26 @@ func checkEmail(e string, fields map[string]string) {
 	}
 }
 
+// checkPassword follows NIST SP 800-63B: at least 10 characters, any
+// characters at all, but not only spaces, not the account's own email or
+// handle, and none of the 10,000 most common passwords.
 func checkPassword(p, email, handle string, fields map[string]string) {
+	checkPasswordAs("password", p, email, handle, fields)
+}
+
+func checkPasswordAs(field, p, email, handle string, fields map[string]string) {
 	n := utf8.RuneCountInString(p)
 	switch {
 	case p == "":
-		fields["password"] = "required"
+		fields[field] = "required"
+	case strings.TrimSpace(p) == "":
+		fields[field] = "password_spaces"
 	case n < 10:
-		fields["password"] = "password_short"
+		fields[field] = "password_short"
 	case len(p) > 256:
-		fields["password"] = "password_long"
-	case strings.EqualFold(p, email) || strings.EqualFold(p, handle) || commonPasswords[strings.ToLower(p)]:
-		fields["password"] = "password_common"
+		fields[field] = "password_long"
+	case strings.EqualFold(p, email) || strings.EqualFold(p, handle) || isCommonPassword(p):
+		fields[field] = "password_common"
 	}
 }
 
@@ -70,16 +81,7 @@ func checkText(field, v string, min, max int, fields map[string]string) {
 		fields[field] = "too_short"
 	case n > max:
 		fields[field] = "too_long"
-	case strings.ContainsFunc(v, isControl):
-		fields[field] = "control_characters"
+	default:
+		problem.CheckText(fields, field, v)
 	}
-}
-
-func isControl(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f }
-
-// commonPasswords are the first that a guesser tries.
-var commonPasswords = map[string]bool{
-	"1234567890": true, "12345678910": true, "password123": true, "password1234": true, "qwertyuiop": true,
-	"1q2w3e4r5t": true, "iloveyou123": true, "0123456789": true, "1111111111": true, "aaaaaaaaaa": true,
-	"passw0rd123": true, "qwerty12345": true, "abcdefghij": true, "woaini1314": true, "5201314520": true,
 }

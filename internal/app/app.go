@@ -134,16 +134,24 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	// the app proxies images from S3.
 	_, onS3 := a.Blob.(*s3blob.Store)
 	redirect := onS3 && cfg.S3PublicEndpoint != ""
-	a.Media = media.New(a.DB.Database, media.Deps{Store: a.Blob}, media.Options{
+	a.Media = media.New(a.DB.Database, media.Deps{Store: a.Blob, Limiter: a.Limiter}, media.Options{
 		Limits:   imaging.Limits{MaxBytes: cfg.MediaMaxBytes, MaxPixels: cfg.MediaMaxPixels},
-		Redirect: redirect, Logger: logger,
+		Redirect: redirect, Logger: logger, Rate: media.Rate(cfg.UploadPerUser),
 	})
-	a.Accounts = account.New(a.DB.Database, account.Deps{Images: a.Media, Index: a.Queue, Limiter: a.Limiter}, account.Options{
-		Argon2: o.Argon2, Logger: logger,
+	accountDeps := account.Deps{Images: a.Media, Index: a.Queue, Limiter: a.Limiter}
+	if m, err := openMail(cfg); err != nil {
+		return nil, err
+	} else if m != nil {
+		accountDeps.Mailer = m
+	}
+	a.Accounts = account.New(a.DB.Database, accountDeps, account.Options{
+		Argon2: o.Argon2, Logger: logger, BaseURL: cfg.BaseURL, SessionIdle: cfg.SessionIdle,
 		Limits: account.Limits{
-			SignInPerIP:      account.Rate(cfg.SignInPerIP),
-			SignInPerAccount: account.Rate(cfg.SignInPerUser),
-			SignUpPerIP:      account.Rate(cfg.SignUpPerIP),
+			SignInPerIP: account.Rate(cfg.SignInPerIP),
+			SignUpPerIP: account.Rate(cfg.SignUpPerIP),
+			ResetPerIP:  account.Rate(cfg.ResetPerIP),
+			SignInFailures: ratelimit.Backoff{Free: cfg.SignInPerUser.Limit, First: 2 * time.Second,
+				Max: cfg.SignInPerUser.Window},
 		},
 	})
 	md := markdown.New()
@@ -296,6 +304,7 @@ func (a *App) RunWorkers(ctx context.Context) {
 		{"refresh discover page", time.Minute, func(ctx context.Context) error { _, err := a.Discovery.Refresh(ctx); return err }},
 		{"clean unattached media", time.Hour, count(a.Media.Clean)},
 		{"sweep rate limits", 10 * time.Minute, a.Limiter.Sweep},
+		{"sweep password resets", time.Hour, count(a.Accounts.SweepResets)},
 		{"expire unpaid orders", time.Minute, count(a.Commerce.ExpireUnpaid)},
 		{"receive shipped orders", 10 * time.Minute, count(a.Commerce.AutoReceive)},
 		{"complete delivered orders", time.Hour, count(a.Commerce.Complete)},

@@ -168,8 +168,17 @@ func (s *Service) Group(ctx context.Context, viewer *account.User, id string) (*
 			return nil, err
 		}
 	}
-	return &GroupView{Group: g, Access: accessOf(viewer, g, m)}, nil
+	v := &GroupView{Group: g, Access: accessOf(viewer, g, m)}
+	if v.Limited() {
+		g.Rules, g.RulesHTML = "", ""
+		g.Counts.Pending, g.Counts.Threads = 0, 0
+	}
+	return v, nil
 }
+
+// Limited reports a private group seen from outside: the viewer learns
+// its name, description and member count, and nothing of its life inside.
+func (v *GroupView) Limited() bool { return v.Group.Private() && !v.Access.Read }
 
 // GroupToEdit is a group for its edit form, for those who may change it
 // (see UpdateGroup).

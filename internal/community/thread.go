@@ -93,8 +93,14 @@ func (s *Service) threadDocument(t *Thread) search.Document {
 		"last_activity_at": search.Seconds(t.LastActivityAt), "created_at": search.Seconds(t.CreatedAt)}
 }
 
-// CreateThread starts a thread in a group; members may.
-func (s *Service) CreateThread(ctx context.Context, u *account.User, groupID string, in ThreadInput) (*Thread, error) {
+// MayStartThread explains, as CreateThread would, why u may not start a
+// thread in the group: a form can then be refused before it is read.
+func (s *Service) MayStartThread(ctx context.Context, u *account.User, groupID string) error {
+	_, err := s.startable(ctx, u, groupID)
+	return err
+}
+
+func (s *Service) startable(ctx context.Context, u *account.User, groupID string) (*Group, error) {
 	g, err := s.group(ctx, groupID)
 	if problem.KindOf(err) == problem.KindNotFound {
 		return nil, problem.NotFound("group")
@@ -107,6 +113,15 @@ func (s *Service) CreateThread(ctx context.Context, u *account.User, groupID str
 		return nil, err
 	}
 	if err := accessOf(u, g, m).postable("group"); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// CreateThread starts a thread in a group; members may.
+func (s *Service) CreateThread(ctx context.Context, u *account.User, groupID string, in ThreadInput) (*Thread, error) {
+	g, err := s.startable(ctx, u, groupID)
+	if err != nil {
 		return nil, err
 	}
 	if in.Pinned != nil || in.Locked != nil || in.Hidden != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,9 +43,13 @@ type Config struct {
 	StripeAPIURL         string // GUILDHALL_STRIPE_API_URL; empty = Stripe's own (set: stripe-mock in tests)
 	StripePublishableKey string // GUILDHALL_STRIPE_PUBLISHABLE_KEY: pk_…, for the card form
 
-	RateLimit     bool       // GUILDHALL_RATELIMIT=off disables every limit
-	SignInPerIP   RatePolicy // GUILDHALL_RATELIMIT_SIGNIN_IP, e.g. "20/10m"
-	SignInPerUser RatePolicy // GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT
+	RateLimit   bool       // GUILDHALL_RATELIMIT=off disables every limit
+	SignInPerIP RatePolicy // GUILDHALL_RATELIMIT_SIGNIN_IP, e.g. "20/10m"
+	// SignInPerUser (GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT, "5/15m") is how
+	// many wrong passwords for one account from one address are free, and
+	// the longest wait after more: each next try waits 2 s, then twice the
+	// last wait, up to that.
+	SignInPerUser RatePolicy
 	SignUpPerIP   RatePolicy // GUILDHALL_RATELIMIT_SIGNUP_IP
 	PostPerUser   RatePolicy // GUILDHALL_RATELIMIT_POST: threads and replies per account
 	PostPerNew    RatePolicy // GUILDHALL_RATELIMIT_POST_NEW: the same for accounts younger than a day
@@ -64,6 +69,9 @@ type Config struct {
 	UnpaidExpiryCard    time.Duration // GUILDHALL_UNPAID_EXPIRY_CARD
 	AutoReceiveAfter    time.Duration // GUILDHALL_AUTO_RECEIVE_AFTER
 	ProtectionDays      int           // GUILDHALL_PROTECTION_DAYS
+
+	Security // the edges of the server and of sign-in (security.go)
+	Mail     // outgoing e-mail (security.go)
 }
 
 // RatePolicy allows Limit events per Window.
@@ -113,7 +121,7 @@ func Parse(getenv func(string) string) (Config, error) {
 
 		RateLimit:     p.str("GUILDHALL_RATELIMIT", "on") != "off",
 		SignInPerIP:   p.rate("GUILDHALL_RATELIMIT_SIGNIN_IP", RatePolicy{20, 10 * time.Minute}),
-		SignInPerUser: p.rate("GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT", RatePolicy{10, 10 * time.Minute}),
+		SignInPerUser: p.rate("GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT", RatePolicy{5, 15 * time.Minute}),
 		SignUpPerIP:   p.rate("GUILDHALL_RATELIMIT_SIGNUP_IP", RatePolicy{10, time.Hour}),
 		PostPerUser:   p.rate("GUILDHALL_RATELIMIT_POST", RatePolicy{30, 10 * time.Minute}),
 		PostPerNew:    p.rate("GUILDHALL_RATELIMIT_POST_NEW", RatePolicy{5, 10 * time.Minute}),
@@ -143,6 +151,7 @@ func Parse(getenv func(string) string) (Config, error) {
 		p.fail("GUILDHALL_S3_ACCESS_KEY", errors.New("S3 needs an access key and a secret key"))
 	}
 	p.stripe(c)
+	c.Security, c.Mail = p.security(c.RequestTimeout), p.mail()
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -200,7 +209,7 @@ func (c Config) SecureCookies() bool {
 
 // Masked returns the configuration as log attributes with secrets hidden.
 func (c Config) Masked() []any {
-	return []any{
+	return slices.Concat([]any{
 		"addr", c.Addr, "data_dir", c.DataDir, "base_url", c.BaseURL,
 		"mongo", orEmbedded(maskURI(c.MongoURI), "embedded FerretDB"), "mongo_db", c.MongoDB,
 		"search", orEmbedded(c.MeiliURL, "embedded Bleve"), "meili_key", mask(c.MeiliKey),
@@ -214,7 +223,7 @@ func (c Config) Masked() []any {
 		"secure_cookies", c.SecureCookies(),
 		"unpaid_expiry_offline", c.UnpaidExpiryOffline.String(), "unpaid_expiry_card", c.UnpaidExpiryCard.String(),
 		"auto_receive_after", c.AutoReceiveAfter.String(), "protection_days", c.ProtectionDays,
-	}
+	}, c.Security.masked(), c.Mail.masked())
 }
 
 func stripeAPI(c Config) string {

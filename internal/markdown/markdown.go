@@ -12,6 +12,8 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
 )
 
 // Renderer renders and sanitises Markdown. Safe for concurrent use.
@@ -28,7 +30,8 @@ func New() *Renderer {
 	p.RequireNoFollowOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(true)
 	return &Renderer{
-		md:     goldmark.New(goldmark.WithExtensions(extension.GFM)),
+		md: goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(remoteImages{}, 100)))),
 		policy: p,
 		strip:  bluemonday.StrictPolicy(),
 	}

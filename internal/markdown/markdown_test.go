@@ -17,6 +17,13 @@ func TestWrittenMarkdownBecomesSafeHTML(t *testing.T) {
 		{"an inline handler is removed", `<img src=x onerror="alert(1)">`, nil, []string{"onerror"}},
 		{"a javascript link loses its href", "[click](javascript:alert(1))", nil, []string{"javascript:"}},
 		{"outside links are nofollow and open apart", "[shop](https://example.com)", []string{`rel="nofollow noopener"`, `target="_blank"`}, nil},
+		{"a remote image becomes a link, never fetched", "![our kiln](https://tracker.example/p.png)",
+			[]string{`<a href="https://tracker.example/p.png"`, `our kiln</a>`, `rel="nofollow noopener"`}, []string{"<img"}},
+		{"a remote image without words links its address", "![](http://tracker.example/p.png)",
+			[]string{`>http://tracker.example/p.png</a>`}, []string{"<img"}},
+		{"a protocol-relative image is remote", "![x](//tracker.example/p.png)", []string{`<a href="//tracker.example/p.png"`}, []string{"<img"}},
+		{"an image of this site stays an image", "![a cup](/media/ab/cd-medium.jpg)", []string{`<img src="/media/ab/cd-medium.jpg" alt="a cup"`}, nil},
+		{"a javascript image is neither", "![x](javascript:alert(1))", nil, []string{"javascript:", "<img", "<a "}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -59,6 +59,20 @@ func (m *Media) URL(variant string) string { return m.Variants[variant].URL }
 // Deps are what media builds on.
 type Deps struct {
 	Store blob.Store
+	// Limiter bounds how many images one account uploads (Options.Rate);
+	// nil uploads without a limit.
+	Limiter Limiter
+}
+
+// Limiter counts attempts per key.
+type Limiter interface {
+	Allow(ctx context.Context, key string, limit int, window time.Duration) error
+}
+
+// Rate is Limit uploads per Window for one account.
+type Rate struct {
+	Limit  int
+	Window time.Duration
 }
 
 // Options configure the service.
@@ -69,6 +83,7 @@ type Options struct {
 	// instead of streaming them through the app (a folder).
 	Redirect   bool
 	PendingTTL time.Duration // unattached uploads live this long (default a day)
+	Rate       Rate          // uploads per account
 	Logger     *slog.Logger
 }
 
@@ -76,6 +91,7 @@ type Options struct {
 type Service struct {
 	media, pending *mongo.Collection
 	store          blob.Store
+	limiter        Limiter
 	opt            Options
 	now            func() time.Time
 	// slots bounds uploads processed at once: a 12-megapixel photo peaks
@@ -97,7 +113,7 @@ func New(db *mongo.Database, d Deps, o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Service{media: db.Collection(Collection), pending: db.Collection(PendingCollection), store: d.Store, opt: o, now: time.Now,
+	return &Service{media: db.Collection(Collection), pending: db.Collection(PendingCollection), store: d.Store, limiter: d.Limiter, opt: o, now: time.Now,
 		slots: make(chan struct{}, max(1, runtime.NumCPU()))}
 }
 
@@ -106,6 +122,11 @@ func (s *Service) MaxBytes() int64 { return s.opt.Limits.MaxBytes }
 
 // Upload runs the pipeline on r and stores the variants for ownerID.
 func (s *Service) Upload(ctx context.Context, ownerID string, r io.Reader) (*Media, error) {
+	if s.limiter != nil {
+		if err := s.limiter.Allow(ctx, "upload:user:"+ownerID, s.opt.Rate.Limit, s.opt.Rate.Window); err != nil {
+			return nil, err
+		}
+	}
 	select {
 	case s.slots <- struct{}{}:
 	case <-ctx.Done():

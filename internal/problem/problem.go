@@ -27,6 +27,7 @@ const (
 	KindUnsupported              // unsupported media type: 415
 	KindTooMany                  // rate limited: 429
 	KindUnavailable              // a backing service is down: 503
+	KindTimeout                  // the client was too slow sending its request: 408
 )
 
 // Error is a classified error with a stable snake_case code, a message for
@@ -137,5 +138,41 @@ func CheckLength(fields map[string]string, field, v string, min, max int) {
 		fields[field] = "required"
 	case n > max:
 		fields[field] = "too_long"
+	}
+}
+
+// TextFault is the i18n key of what makes s unfit as text a person typed,
+// or "" when nothing does: broken UTF-8, control characters other than
+// tab, newline and carriage return (C0, DEL, C1), and the bidirectional
+// overrides and isolates (U+202A–U+202E, U+2066–U+2069) that make text
+// read differently from how it is stored.
+func TextFault(s string) string {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+				return "control_characters"
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			return "invalid_utf8"
+		case r >= 0x80 && r <= 0x9f:
+			return "control_characters"
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return "bidi_override"
+		}
+		i += n
+	}
+	return ""
+}
+
+// CheckText adds to fields what TextFault finds in v.
+func CheckText(fields map[string]string, field, v string) {
+	if fault := TextFault(v); fault != "" {
+		fields[field] = fault
 	}
 }

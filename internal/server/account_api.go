@@ -51,6 +51,7 @@ func (s *Server) apiSignUp(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	in.UserAgent = c.Request().UserAgent()
 	u, token, err := s.accounts.SignUp(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return err
@@ -63,6 +64,7 @@ func (s *Server) apiSignIn(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	in.UserAgent = c.Request().UserAgent()
 	u, token, err := s.accounts.SignIn(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return err

@@ -28,22 +28,26 @@ func (s *Server) signUpSubmit(c echo.Context) error {
 	// No language setting at sign-up: "as my browser asks" is the settings
 	// page's default, and the language switch sets one when it is used.
 	in.Locale = ""
+	in.UserAgent = c.Request().UserAgent()
 	_, token, err := s.accounts.SignUp(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return s.formFailed(c, err, "signup", &signUpPage{fieldsPage: fieldsPage{Page: s.page(c, "signup_title")}, Form: in})
 	}
 	s.setSessionCookie(c, token)
+	s.rotateCSRF(c)
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
 type signInPage struct {
 	fieldsPage
-	Form account.Credentials
-	Next string
+	Form  account.Credentials
+	Next  string
+	Reset bool // the password was just reset
 }
 
 func (s *Server) signInPage(c echo.Context) error {
-	return s.render(c, http.StatusOK, "signin", &signInPage{fieldsPage: fieldsPage{Page: s.page(c, "signin_title")}, Next: safeNext(c.QueryParam("next"))})
+	return s.render(c, http.StatusOK, "signin", &signInPage{fieldsPage: fieldsPage{Page: s.page(c, "signin_title")}, Next: safeNext(c.QueryParam("next")),
+		Reset: c.QueryParam("reset") == "1"})
 }
 
 func (s *Server) signInSubmit(c echo.Context) error {
@@ -52,11 +56,13 @@ func (s *Server) signInSubmit(c echo.Context) error {
 		return problem.Malformed("error_form_unreadable", "")
 	}
 	next := safeNext(c.FormValue("next"))
+	in.UserAgent = c.Request().UserAgent()
 	_, token, err := s.accounts.SignIn(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return s.formFailed(c, err, "signin", &signInPage{fieldsPage: fieldsPage{Page: s.page(c, "signin_title")}, Form: in, Next: next})
 	}
 	s.setSessionCookie(c, token)
+	s.rotateCSRF(c)
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
@@ -66,6 +72,7 @@ func (s *Server) signOutSubmit(c echo.Context) error {
 		return err
 	}
 	s.clearSessionCookie(c)
+	s.rotateCSRF(c)
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 

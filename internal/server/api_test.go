@@ -170,27 +170,40 @@ func TestACookieSessionNeedsTheCSRFTokenToWrite(t *testing.T) {
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("sign-up form: %d %s", r.Status, r.Body)
 	}
+	// Signing up rotated the token: the one from before is worth nothing.
+	fresh := csrfCookie(t, rig, c)
 	run(t, c, []scenario{
 		{"a cookie session reads the API", "GET", "/api/v1/me", nil, 200, []string{`"page_user"`}, nil},
 		{"a cookie write without the token is refused", "PATCH", "/api/v1/me", map[string]string{"bio": "x"}, 403, []string{`"csrf_failed"`}, nil},
-		{"a cookie write with the token goes through", "PATCH", "/api/v1/me", map[string]string{"bio": "x"}, 200, []string{`"bio":"x"`}, []string{"X-CSRF-Token", token}},
+		{"the token from before sign-up is refused", "PATCH", "/api/v1/me", map[string]string{"bio": "x"}, 403, []string{`"csrf_failed"`}, []string{"X-CSRF-Token", token}},
+		{"a cookie write with the token goes through", "PATCH", "/api/v1/me", map[string]string{"bio": "x"}, 200, []string{`"bio":"x"`}, []string{"X-CSRF-Token", fresh}},
 	})
 }
 
-func TestSignInIsRateLimitedPerAccountWithRetryAfter(t *testing.T) {
+// Wrong passwords for someone else's account slow the address they come
+// from, with a wait that grows; they never lock the owner out.
+func TestSignInFailuresSlowOnlyTheAddressTheyCameFrom(t *testing.T) {
 	rig := testrig.MustStart(t, testrig.WithEnv("GUILDHALL_RATELIMIT", "on"),
-		testrig.WithEnv("GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT", "3/10m"))
+		testrig.WithEnv("GUILDHALL_RATELIMIT_SIGNIN_ACCOUNT", "3/10m"), testrig.WithEnv("GUILDHALL_TRUSTED_PROXIES", "127.0.0.1"))
 	c := rig.Client(t)
 	c.SignUp("limited")
 	bad := map[string]string{"email": "limited@example.com", "password": "not the password"}
+	good := map[string]string{"email": "limited@example.com", "password": "a long enough password"}
+	attacker, owner := []string{"X-Forwarded-For", "203.0.113.66"}, []string{"X-Forwarded-For", "198.51.100.10"}
 	for i := range 3 {
-		if r := c.Do("POST", "/api/v1/auth/login", bad); r.Status != http.StatusUnauthorized {
-			t.Fatalf("attempt %d: %d", i+1, r.Status)
+		if r := c.Do("POST", "/api/v1/auth/login", bad, attacker...); r.Status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, r.Status)
 		}
 	}
-	r := c.Do("POST", "/api/v1/auth/login", map[string]string{"email": "limited@example.com", "password": "a long enough password"})
+	r := c.Do("POST", "/api/v1/auth/login", good, attacker...)
 	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
-		t.Fatalf("4th attempt: %d, Retry-After %q: %s", r.Status, r.Header.Get("Retry-After"), r.Body)
+		t.Fatalf("the attacker's next try, even right: %d, Retry-After %q: %s", r.Status, r.Header.Get("Retry-After"), r.Body)
+	}
+	if r := c.Do("POST", "/api/v1/auth/login", bad, owner...); r.Status != http.StatusUnauthorized {
+		t.Fatalf("the owner's own typo from another address: %d, want 401", r.Status)
+	}
+	if r := c.Do("POST", "/api/v1/auth/login", good, owner...); r.Status != http.StatusOK {
+		t.Fatalf("the owner signs in while someone else guesses: %d %s", r.Status, r.Body)
 	}
 }
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,6 +12,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,14 +22,24 @@ import (
 )
 
 // decodeJSON reads the request body into v strictly: JSON only, no unknown
-// fields, one value, the field named when a type is wrong.
+// fields, one value, the field named when a type is wrong, and every
+// string held to problem.TextFault. Every JSON endpoint reads its body
+// through here, so each gets the same checks.
 func decodeJSON(c echo.Context, v any) error {
 	ct, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	if ct != echo.MIMEApplicationJSON {
 		return &problem.Error{Kind: problem.KindUnsupported, Code: "unsupported_media_type",
 			Message: "error_send_json"}
 	}
-	dec := json.NewDecoder(c.Request().Body)
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return jsonProblem(err)
+	}
+	return unmarshalStrict(body, v)
+}
+
+func unmarshalStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonProblem(err)
@@ -34,13 +47,16 @@ func decodeJSON(c echo.Context, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return problem.Malformed("error_one_json_object", "")
 	}
-	return nil
+	return checkJSONText(body)
 }
 
 func jsonProblem(err error) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var mbe *http.MaxBytesError
+	if p, ok := problem.As(err); ok { // a body that came too slowly
+		return p
+	}
 	switch {
 	case errors.As(err, &mbe):
 		return &problem.Error{Kind: problem.KindTooLarge, Code: "body_too_large",
@@ -80,12 +96,29 @@ func jsonType(goType string) string {
 	return "field_must_be_object"
 }
 
-// safeNext keeps redirects after sign-in on this site.
+// safeNext keeps redirects after sign-in on this site: a path of its own,
+// or "/". Browsers drop tabs and newlines from a Location and read a
+// backslash as a slash, so "/\t/evil.example" and "/\\evil.example" are
+// other hosts to them; such a next is refused before it is parsed, and the
+// decoded path is held to the same rules, so "/%2f%2fevil.example" is too.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || next[0] != '/' || unsafeInRedirect(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || unsafeInRedirect(u.Path) {
 		return "/"
 	}
 	return next
+}
+
+// unsafeInRedirect reports what a browser may drop or rewrite in a
+// Location: control characters, whitespace, backslashes, broken UTF-8.
+func unsafeInRedirect(s string) bool {
+	return !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool {
+		return r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r)
+	})
 }
 
 func limitParam(c echo.Context) (int, error) {

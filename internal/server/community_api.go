@@ -11,20 +11,20 @@ import (
 )
 
 type groupJSON struct {
-	ID              string                `json:"id"`
-	Name            string                `json:"name"`
-	Description     string                `json:"description"`
-	DescriptionHTML string                `json:"description_html"`
-	Rules           string                `json:"rules"`
-	RulesHTML       string                `json:"rules_html"`
-	CoverURL        string                `json:"cover_url"`
-	Visibility      string                `json:"visibility"`
-	JoinPolicy      string                `json:"join_policy"`
-	Owner           community.Person      `json:"owner"`
-	Counts          community.GroupCounts `json:"counts"`
-	URL             string                `json:"url"`
-	Membership      *membershipJSON       `json:"membership"` // the caller's, null without one
-	CreatedAt       time.Time             `json:"created_at"`
+	ID              string           `json:"id"`
+	Name            string           `json:"name"`
+	Description     string           `json:"description"`
+	DescriptionHTML string           `json:"description_html"`
+	Rules           string           `json:"rules"`
+	RulesHTML       string           `json:"rules_html"`
+	CoverURL        string           `json:"cover_url"`
+	Visibility      string           `json:"visibility"`
+	JoinPolicy      string           `json:"join_policy"`
+	Owner           community.Person `json:"owner"`
+	Counts          groupCountsJSON  `json:"counts"`
+	URL             string           `json:"url"`
+	Membership      *membershipJSON  `json:"membership"` // the caller's, null without one
+	CreatedAt       time.Time        `json:"created_at"`
 }
 
 type membershipJSON struct {
@@ -41,11 +41,28 @@ func membershipOut(m *community.Membership) *membershipJSON {
 	return &membershipJSON{Group: m.GroupID, Handle: m.User.Handle, Role: m.Role, Status: m.Status}
 }
 
+// groupCountsJSON leaves out what a private group's outsiders may not know.
+type groupCountsJSON struct {
+	Members int  `json:"members"`
+	Pending *int `json:"pending,omitempty"`
+	Threads *int `json:"threads,omitempty"`
+}
+
 func groupOut(g *community.Group, m *community.Membership) groupJSON {
 	return groupJSON{ID: g.ID, Name: g.Name, Description: g.Description, DescriptionHTML: string(g.DescriptionHTML),
 		Rules: g.Rules, RulesHTML: string(g.RulesHTML), CoverURL: g.CoverURL, Visibility: g.Visibility,
-		JoinPolicy: g.JoinPolicy, Owner: g.Owner, Counts: g.Counts, URL: "/groups/" + g.ID,
+		JoinPolicy: g.JoinPolicy, Owner: g.Owner, URL: "/groups/" + g.ID,
+		Counts:     groupCountsJSON{Members: g.Counts.Members, Pending: &g.Counts.Pending, Threads: &g.Counts.Threads},
 		Membership: membershipOut(m), CreatedAt: g.CreatedAt}
+}
+
+// groupViewOut is a group as its viewer may see it.
+func groupViewOut(v *community.GroupView) groupJSON {
+	out := groupOut(v.Group, v.Access.Member)
+	if v.Limited() {
+		out.Counts.Pending, out.Counts.Threads = nil, nil
+	}
+	return out
 }
 
 type threadJSON struct {
@@ -134,7 +151,7 @@ func (s *Server) apiGroup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]groupJSON{"group": groupOut(v.Group, v.Access.Member)})
+	return c.JSON(http.StatusOK, map[string]groupJSON{"group": groupViewOut(v)})
 }
 
 func (s *Server) apiUpdateGroup(c echo.Context) error {

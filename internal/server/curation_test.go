@@ -98,6 +98,7 @@ func TestAVisitorSavesAWorkToANewListFromItsPage(t *testing.T) {
 	if r := postForm(t, fan, "/signup", "email=s%40example.com&password=a+long+enough+password&handle=saver&display_name=Saver&_csrf="+token); r.Status != http.StatusSeeOther {
 		t.Fatalf("sign up: %d", r.Status)
 	}
+	token = csrfCookie(t, rig, fan) // signing up rotated it, as the next page would show
 	if r := postForm(t, fan, "/works/"+id+"/save", "new_title=Gifts&_csrf="+token); r.Status != http.StatusSeeOther {
 		t.Fatalf("save to a new list: %d", r.Status)
 	}

@@ -35,6 +35,7 @@ var statusOf = map[problem.Kind]int{
 	problem.KindUnsupported:  http.StatusUnsupportedMediaType,
 	problem.KindTooMany:      http.StatusTooManyRequests,
 	problem.KindUnavailable:  http.StatusServiceUnavailable,
+	problem.KindTimeout:      http.StatusRequestTimeout,
 }
 
 // handleError is the one place errors become responses: it maps the kind to
@@ -73,6 +74,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	page := &errorPage{Page: s.page(c, "error_title"), Message: pageMessage(p), RequestID: logging.RequestID(ctx)}
+	switch p.Kind {
+	case problem.KindTooLarge, problem.KindTimeout, problem.KindInvalid:
+		// Said as is: a form's field or size is the person's to fix.
+		page.Message, page.Args, page.Fields = p.Message, p.Args, p.Fields
+	}
 	page.Lang = lang
 	if rerr := s.render(c, status, "error", page); rerr != nil {
 		s.log.ErrorContext(ctx, "render error page", "err", rerr)

@@ -113,7 +113,7 @@ func (s *Server) limitBody(limit int64) echo.MiddlewareFunc {
 				return &problem.Error{Kind: problem.KindTooLarge, Code: "body_too_large",
 					Message: "error_body_larger_than", Args: []any{limit}}
 			}
-			r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
+			r.Body = http.MaxBytesReader(c.Response(), &requestBody{ReadCloser: r.Body, c: c}, limit)
 			return next(c)
 		}
 	}
@@ -147,6 +147,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(keyUser, u)
 			c.Set(keyToken, strings.TrimSpace(token))
 			c.Set(keyBearer, true)
+			privateAnswer(c)
 			return next(c)
 		}
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
@@ -155,6 +156,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			case err == nil:
 				c.Set(keyUser, u)
 				c.Set(keyToken, ck.Value)
+				privateAnswer(c)
 			case problem.KindOf(err) == problem.KindUnauthorized:
 				s.clearSessionCookie(c)
 			default:
@@ -174,14 +176,10 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		token := ""
 		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 64 {
 			token = ck.Value
+			c.Set(keyCSRF, token)
 		} else {
-			b := make([]byte, 32)
-			_, _ = rand.Read(b)
-			token = hex.EncodeToString(b)
-			c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
-				Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: 7 * 24 * 3600})
+			token = s.rotateCSRF(c)
 		}
-		c.Set(keyCSRF, token)
 		r := c.Request()
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
@@ -207,6 +205,27 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// privateAnswer keeps an answer for a signed-in caller out of every cache:
+// it carries what only they may see.
+func privateAnswer(c echo.Context) {
+	if isAPI(c) {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	}
+}
+
+// rotateCSRF gives the browser a new CSRF token: at first sight, and
+// whenever who is signed in changes, so a token seen before sign-in is
+// worth nothing after it.
+func (s *Server) rotateCSRF(c echo.Context) string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token := hex.EncodeToString(b)
+	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: 7 * 24 * 3600})
+	c.Set(keyCSRF, token)
+	return token
 }
 
 func csrfError() error {

@@ -83,6 +83,7 @@ func (s *Server) openAPI(c echo.Context) error {
 		}
 		item[op.method] = o
 	}
+	describeAccountSecurity(doc)
 	return c.JSON(http.StatusOK, doc)
 }
 

@@ -152,8 +152,13 @@ func (p *fieldsPage) Field(name, typ, value, autocomplete string) formField {
 type errorPage struct {
 	Page
 	Message   string
+	Args      []any
+	Fields    map[string]string // field → message key, for a form refused before its handler
 	RequestID string
 }
+
+// Text is the message with its arguments, in the page's language.
+func (p *errorPage) Text() string { return p.T(p.Message, p.Args...) }
 
 // Money formats an amount in minor units for people: ¥129.00.
 func (p *Page) Money(m work.Money) string { return money(m) }

@@ -17,14 +17,24 @@ func (s *Server) routes(e *echo.Echo) {
 	// Operations: no session, no body.
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metricsHandler())
+	if s.cfg.MetricsAddr == "" { // else on a listener of its own (MetricsHandler)
+		e.GET("/metrics", s.metricsHandler(), s.guardMetrics)
+	}
 	e.GET("/static/*", s.static)
 	e.GET("/media/*", s.serveMedia, s.timeout)
 
-	// Everything a person or a client uses: bounded, timed, signed-in or not.
-	app := e.Group("", s.limitBody(s.cfg.MaxBodyBytes), s.timeout, s.authenticate, s.csrf, s.negotiateLanguage)
-	// Uploads take a larger body; the pipeline enforces the exact byte cap.
-	uploads := e.Group("", s.limitBody(s.media.MaxBytes()+1<<20), s.timeout, s.authenticate, s.csrf, s.negotiateLanguage)
+	// Everything a person or a client uses: bounded, timed, signed-in or
+	// not. A form is read (and its fields bounded) before the CSRF check
+	// reads its token.
+	app := e.Group("", s.limitBody(s.cfg.MaxBodyBytes), s.timeout, s.authenticate, s.negotiateLanguage,
+		s.readForm(s.cfg.MaxBodyBytes), s.csrf)
+	// Uploads take a larger body; the pipeline enforces the exact byte cap,
+	// and the form's text is held to much less.
+	uploadBody := s.limitBody(s.media.MaxBytes() + 1<<20)
+	uploads := e.Group("", uploadBody, s.timeout, s.authenticate, s.negotiateLanguage, s.readForm(uploadFormText), s.csrf)
+	// Starting a thread: who may post is decided before the form is read.
+	threadForm := e.Group("/groups/:id/threads/new", uploadBody, s.timeout, s.authenticate, s.negotiateLanguage,
+		s.requirePageUser, s.mayStartThread, s.readForm(uploadFormText), s.csrf)
 
 	// Pages.
 	app.GET("/", s.homePage)
@@ -38,6 +48,15 @@ func (s *Server) routes(e *echo.Echo) {
 	app.POST("/language", s.languageSubmit)
 	app.GET("/settings", s.settingsPage, s.requirePageUser)
 	app.POST("/settings", s.settingsSubmit, s.requirePageUser)
+	app.GET("/settings/password", s.passwordPage, s.requirePageUser)
+	app.POST("/settings/password", s.passwordSubmit, s.requirePageUser)
+	app.GET("/settings/sessions", s.sessionsPage, s.requirePageUser)
+	app.POST("/settings/sessions/end-others", s.endOtherSessionsSubmit, s.requirePageUser)
+	app.POST("/settings/sessions/:id/end", s.endSessionSubmit, s.requirePageUser)
+	app.GET("/forgot", s.forgotPage)
+	app.POST("/forgot", s.forgotSubmit)
+	app.GET("/reset", s.resetPage)
+	app.POST("/reset", s.resetSubmit)
 	app.GET("/@:handle", s.makerPage)
 	app.POST("/@:handle/follow", s.followSubmit, s.requirePageUser)
 	app.GET("/works/:id", s.workShortLink)
@@ -66,7 +85,7 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET("/groups/:id/members", s.membersPage)
 	app.POST("/groups/:id/members/:handle", s.memberSubmit, s.requirePageUser)
 	app.GET("/groups/:id/threads/new", s.newThreadPage, s.requirePageUser)
-	uploads.POST("/groups/:id/threads/new", s.newThreadSubmit, s.requirePageUser)
+	threadForm.POST("", s.newThreadSubmit)
 	app.GET("/threads/:id", s.threadPage)
 	app.GET("/threads/:id/edit", s.editThreadPage, s.requirePageUser)
 	app.POST("/threads/:id/edit", s.editThreadSubmit, s.requirePageUser)
@@ -94,6 +113,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/auth/signup", s.apiSignUp)
 	api.POST("/auth/login", s.apiSignIn)
 	api.POST("/auth/logout", s.apiSignOut)
+	api.POST("/auth/password-reset", s.apiRequestReset)
+	api.POST("/auth/password-reset/confirm", s.apiConfirmReset)
 	api.GET("/users/:handle", s.apiUser)
 
 	api.GET("/makers/:handle", s.apiMaker)
@@ -110,6 +131,10 @@ func (s *Server) routes(e *echo.Echo) {
 	me := api.Group("", s.requireAPIUser)
 	me.GET("/me", s.apiMe)
 	me.PATCH("/me", s.apiUpdateMe)
+	me.POST("/me/password", s.apiChangePassword)
+	me.GET("/me/sessions", s.apiSessions)
+	me.DELETE("/me/sessions", s.apiEndOtherSessions)
+	me.DELETE("/me/sessions/:id", s.apiEndSession)
 	me.PUT("/me/studio", s.apiPutStudio)
 	me.GET("/me/works", s.apiMyWorks)
 	me.GET("/feed", s.apiFeed)

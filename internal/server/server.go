@@ -98,8 +98,10 @@ func New(d Deps) (*echo.Echo, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = clientIP(d.Config.TrustedProxies)
 	e.Server.ReadHeaderTimeout = 10 * time.Second
-	e.Server.IdleTimeout = 2 * time.Minute
+	e.Server.ReadTimeout = d.Config.ReadTimeout
+	e.Server.IdleTimeout = d.Config.IdleTimeout
 	var once sync.Once
 	e.Server.RegisterOnShutdown(func() { once.Do(func() { close(s.stopping) }) })
 	s.routes(e)
@@ -109,7 +111,7 @@ func New(d Deps) (*echo.Echo, error) {
 // contentSecurityPolicy allows images from this site and, when images are
 // served by signed redirect, from the bucket's public endpoint.
 func contentSecurityPolicy(cfg config.Config) string {
-	img := "'self' data: blob: https:"
+	img := "'self' data: blob:" // no remote images: Markdown shows them as links
 	if ep := cfg.S3PublicEndpoint; ep != "" {
 		if !strings.Contains(ep, "://") {
 			scheme := "http://"

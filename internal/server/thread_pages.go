@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -74,9 +73,12 @@ func (s *Server) newThreadPage(c echo.Context) error {
 }
 
 // workIDs reads the works a thread links: one per line (or separated by
-// spaces or commas), each a work's id or the address of its page.
+// spaces or commas), each a work's id or the address of its page. The
+// field is bounded (readForm), and duplicates are found through a map, so
+// this is linear in its length; the feature then counts them.
 func workIDs(text string) []string {
 	out := []string{}
+	seen := map[string]bool{}
 	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
 		return r == '\n' || r == '\r' || r == ' ' || r == '\t' || r == ',' || r == '，' || r == '、'
 	}) {
@@ -86,7 +88,8 @@ func workIDs(text string) []string {
 		f, _, _ = strings.Cut(f, "/")
 		f, _, _ = strings.Cut(f, "?")
 		f, _, _ = strings.Cut(f, "#")
-		if f = strings.TrimSpace(f); f != "" && !slices.Contains(out, f) {
+		if f = strings.TrimSpace(f); f != "" && !seen[f] {
+			seen[f] = true
 			out = append(out, f)
 		}
 	}

@@ -67,7 +67,12 @@ func MustStart(tb testing.TB, opts ...Option) *Rig {
 		cancel()
 		tb.Fatalf("start guildhall: %v", err)
 	}
-	srv := httptest.NewServer(a.Handler)
+	// The server's own limits on slow clients, as `guildhall serve` has them.
+	srv := httptest.NewUnstartedServer(a.Handler)
+	srv.Config.ReadHeaderTimeout = a.Handler.Server.ReadHeaderTimeout
+	srv.Config.ReadTimeout = a.Handler.Server.ReadTimeout
+	srv.Config.IdleTimeout = a.Handler.Server.IdleTimeout
+	srv.Start()
 	done := make(chan struct{})
 	go func() { defer close(done); a.RunWorkers(ctx) }()
 	r := &Rig{App: a, URL: srv.URL, Logs: logs, cancel: cancel}

@@ -176,20 +176,25 @@ func checkMoney(f map[string]string, field string, m *Money) {
 }
 
 // words trims, drops empties and duplicates, and bounds a list of tags.
+// The count is checked before anything else, so a list of a hundred
+// thousand costs no more than one of twenty-one.
 func words(f map[string]string, field string, in []string) []string {
+	if len(in) > maxWords {
+		f[field] = "too_many"
+		return nil
+	}
 	out := make([]string, 0, len(in))
+	seen := make(map[string]bool, len(in))
 	for _, w := range in {
 		w = strings.TrimSpace(w)
-		if w == "" || slices.Contains(out, w) {
+		if w == "" || seen[w] {
 			continue
 		}
+		seen[w] = true
 		if utf8.RuneCountInString(w) > 30 {
 			f[field] = "too_long"
 		}
 		out = append(out, w)
-	}
-	if len(out) > maxWords {
-		f[field] = "too_many"
 	}
 	return out
 }
