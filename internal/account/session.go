@@ -13,8 +13,8 @@ import (
 
 // Credentials are what a user signs in with.
 type Credentials struct {
-	Email    string `json:"email" form:"email"`
-	Password string `json:"password" form:"password"`
+	Email    string
+	Password string
 }
 
 type session struct {

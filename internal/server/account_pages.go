@@ -21,10 +21,11 @@ func (s *Server) signUpPage(c echo.Context) error {
 }
 
 func (s *Server) signUpSubmit(c echo.Context) error {
-	var in account.SignUp
-	if err := c.Bind(&in); err != nil {
+	var form signUpJSON
+	if err := c.Bind(&form); err != nil {
 		return problem.Malformed("error_form_unreadable", "")
 	}
+	in := form.signUp()
 	// No language setting at sign-up: "as my browser asks" is the settings
 	// page's default, and the language switch sets one when it is used.
 	in.Locale = ""
@@ -47,10 +48,11 @@ func (s *Server) signInPage(c echo.Context) error {
 }
 
 func (s *Server) signInSubmit(c echo.Context) error {
-	var in account.Credentials
-	if err := c.Bind(&in); err != nil {
+	var form credentialsJSON
+	if err := c.Bind(&form); err != nil {
 		return problem.Malformed("error_form_unreadable", "")
 	}
+	in := form.credentials()
 	next := safeNext(c.FormValue("next"))
 	_, token, err := s.accounts.SignIn(c.Request().Context(), in, c.RealIP())
 	if err != nil {
