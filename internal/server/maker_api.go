@@ -76,7 +76,7 @@ func (s *Server) apiMakerWorks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, works)
+	return c.JSON(http.StatusOK, workCardsOut(works))
 }
 
 func (s *Server) apiFollow(c echo.Context) error {

@@ -46,9 +46,9 @@ func (c Card) TitleHTML() template.HTML {
 // Results are one page of a list of works: its cards and the cursor of
 // the next page.
 type Results struct {
-	Items      []Card  `json:"items"`
-	NextCursor *string `json:"next_cursor"`
-	Total      int     `json:"total"`
+	Items      []Card
+	NextCursor *string
+	Total      int
 }
 
 // Sorts a list of works offers.
