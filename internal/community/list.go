@@ -45,9 +45,9 @@ func (c ThreadCard) Position() int { return c.pos }
 
 // ThreadList is one page of thread cards.
 type ThreadList struct {
-	Items      []ThreadCard `json:"items"`
-	NextCursor *string      `json:"next_cursor"`
-	Total      int          `json:"total"`
+	Items      []ThreadCard
+	NextCursor *string
+	Total      int
 }
 
 func threadCard(h search.Hit) ThreadCard {
