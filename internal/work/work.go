@@ -48,8 +48,8 @@ var SearchSchema = search.Schema{
 
 // Money is an amount in minor units (fen, cents).
 type Money struct {
-	Amount   int64  `bson:"amount" json:"amount"`
-	Currency string `bson:"currency" json:"currency"`
+	Amount   int64  `bson:"amount"`
+	Currency string `bson:"currency"`
 }
 
 // Image is one picture of a work, with its variant URLs (Extended Reference).
