@@ -294,7 +294,9 @@ func TestTheOpenAPIDocumentDescribesTheAPI(t *testing.T) {
 	if !strings.HasPrefix(doc.OpenAPI, "3.") {
 		t.Fatalf("openapi %q", doc.OpenAPI)
 	}
-	// Every API route the app serves is described.
+	// Every API route the app serves is described, and every described
+	// one is served.
+	served := map[string]bool{}
 	for _, rt := range rig.App.Handler.Routes() {
 		path, ok := strings.CutPrefix(rt.Path, "/api/v1")
 		if !ok || path == "/*" || path == "/openapi.json" || strings.HasPrefix(rt.Method, "echo_route") {
@@ -306,8 +308,16 @@ func TestTheOpenAPIDocumentDescribesTheAPI(t *testing.T) {
 				parts[i] = "{" + p[1:] + "}"
 			}
 		}
+		served[strings.ToLower(rt.Method)+" "+strings.Join(parts, "/")] = true
 		if _, ok := doc.Paths[strings.Join(parts, "/")][strings.ToLower(rt.Method)]; !ok {
 			t.Errorf("the document lacks %s %s", rt.Method, strings.Join(parts, "/"))
+		}
+	}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if !served[method+" "+path] {
+				t.Errorf("the document describes %s %s, which no route serves", method, path)
+			}
 		}
 	}
 }

@@ -85,6 +85,11 @@ func MustStart(tb testing.TB, opts ...Option) *Rig {
 		if strings.Contains(logs.String(), "untranslated message key") {
 			tb.Errorf("a response used a message key that web/locales lacks; see the log")
 		}
+		// So is an API answer other than the one the OpenAPI document names
+		// (see server.checkedJSON).
+		if strings.Contains(logs.String(), "response differs from the OpenAPI document") {
+			tb.Errorf("an API answer is not the status or type its operation documents; see the log")
+		}
 		if tb.Failed() {
 			tb.Logf("server log:\n%s", logs.String())
 		}
