@@ -317,12 +317,7 @@ func postForm(t *testing.T, c *testrig.Client, path, form string) *testrig.Respo
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	return &testrig.Response{Status: resp.StatusCode, Header: resp.Header}
+	return c.Send(req)
 }
 
 func TestOnlyAdminsChangeRoles(t *testing.T) {

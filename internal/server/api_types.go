@@ -46,6 +46,11 @@ type pageJSON[T any] struct {
 	Total      int     `json:"total"`
 }
 
+// pageOut is a feature's page of items as the API lists them.
+func pageOut[S, T any](items []S, next *string, total int, out func(S) T) pageJSON[T] {
+	return pageJSON[T]{Items: listOut(items, out), NextCursor: next, Total: total}
+}
+
 // listOut converts each element; nil stays nil (null), as the feature had it.
 func listOut[S, T any](in []S, out func(S) T) []T {
 	if in == nil {

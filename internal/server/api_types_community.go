@@ -86,10 +86,6 @@ func memberCardOut(c community.MemberCard) memberCardJSON {
 	return memberCardJSON{Handle: c.Handle, Name: c.Name, AvatarURL: c.AvatarURL, Role: c.Role, Status: c.Status}
 }
 
-func membersOut(l *community.MemberList) pageJSON[memberCardJSON] {
-	return pageJSON[memberCardJSON]{Items: listOut(l.Items, memberCardOut), NextCursor: l.NextCursor, Total: l.Total}
-}
-
 type threadJSON struct {
 	ID             string            `json:"id"`
 	GroupID        string            `json:"group_id"`
@@ -190,10 +186,6 @@ func threadCardOut(c community.ThreadCard) threadCardJSON {
 		AuthorHandle: c.AuthorHandle, AuthorName: c.AuthorName, Excerpt: c.Excerpt, Replies: c.Replies,
 		Reactions: c.Reactions, Pinned: c.Pinned, Locked: c.Locked, State: c.State,
 		LastActivityAt: c.LastActivityAt, CreatedAt: c.CreatedAt, Highlights: c.Highlights}
-}
-
-func threadCardsOut(l *community.ThreadList) pageJSON[threadCardJSON] {
-	return pageJSON[threadCardJSON]{Items: listOut(l.Items, threadCardOut), NextCursor: l.NextCursor, Total: l.Total}
 }
 
 type replyJSON struct {

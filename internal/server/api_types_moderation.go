@@ -65,10 +65,6 @@ func reportResponseOut(r *moderation.Report) reportResponse {
 	return reportResponse{Report: &out}
 }
 
-func reportsOut(l *moderation.ReportList) pageJSON[reportJSON] {
-	return pageJSON[reportJSON]{Items: listOut(l.Items, reportOut), NextCursor: l.NextCursor, Total: l.Total}
-}
-
 // auditEntryJSON is one line of the audit trail.
 type auditEntryJSON struct {
 	ID          string    `json:"id"`
@@ -85,10 +81,6 @@ type auditEntryJSON struct {
 func auditEntryOut(e moderation.Entry) auditEntryJSON {
 	return auditEntryJSON{ID: e.ID, GroupID: e.GroupID, ActorID: e.ActorID, ActorHandle: e.ActorHandle, Action: e.Action,
 		TargetType: e.TargetType, TargetID: e.TargetID, Note: e.Note, At: e.At}
-}
-
-func auditOut(l *moderation.AuditList) pageJSON[auditEntryJSON] {
-	return pageJSON[auditEntryJSON]{Items: listOut(l.Items, auditEntryOut), NextCursor: l.NextCursor, Total: l.Total}
 }
 
 type reportInputJSON struct {

@@ -116,10 +116,6 @@ func workCardOut(c work.Card) workCardJSON {
 		MakerName: c.MakerName, PublishedAt: c.PublishedAt, Highlights: c.Highlights}
 }
 
-func workCardsOut(r *work.Results) pageJSON[workCardJSON] {
-	return pageJSON[workCardJSON]{Items: listOut(r.Items, workCardOut), NextCursor: r.NextCursor, Total: r.Total}
-}
-
 // workInputJSON creates a work (POST) or changes one (PATCH: absent
 // fields stay).
 type workInputJSON struct {

@@ -65,7 +65,7 @@ func (s *Server) apiMembers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, membersOut(p))
+	return c.JSON(http.StatusOK, pageOut(p.Items, p.NextCursor, p.Total, memberCardOut))
 }
 
 func (s *Server) apiSetMember(c echo.Context) error {
@@ -97,7 +97,7 @@ func (s *Server) apiGroupThreads(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, threadCardsOut(l))
+	return c.JSON(http.StatusOK, pageOut(l.Items, l.NextCursor, l.Total, threadCardOut))
 }
 
 func (s *Server) apiCreateThread(c echo.Context) error {

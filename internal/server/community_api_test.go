@@ -19,25 +19,13 @@ import (
 // createGroup makes a group through the API and returns its id.
 func createGroup(t *testing.T, owner *testrig.Client, body map[string]any) string {
 	t.Helper()
-	r := owner.Do("POST", "/api/v1/groups", body)
-	if r.Status != http.StatusCreated {
-		t.Fatalf("create group: %d %s", r.Status, r.Body)
-	}
-	var out struct{ Group struct{ ID string } }
-	r.JSON(t, &out)
-	return out.Group.ID
+	return created(t, owner, "/api/v1/groups", body, "group")
 }
 
 // startThread starts a thread through the API and returns its id.
 func startThread(t *testing.T, c *testrig.Client, groupID, title, body string) string {
 	t.Helper()
-	r := c.Do("POST", "/api/v1/groups/"+groupID+"/threads", map[string]any{"title": title, "body": body})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("start thread: %d %s", r.Status, r.Body)
-	}
-	var out struct{ Thread struct{ ID string } }
-	r.JSON(t, &out)
-	return out.Thread.ID
+	return created(t, c, "/api/v1/groups/"+groupID+"/threads", map[string]any{"title": title, "body": body}, "thread")
 }
 
 func member(t *testing.T, rig *testrig.Rig, handle, groupID string) *testrig.Client {

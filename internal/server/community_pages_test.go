@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -19,13 +18,7 @@ import (
 
 func pagesReply(t *testing.T, c *testrig.Client, threadID, body string) string {
 	t.Helper()
-	r := c.Do("POST", "/api/v1/threads/"+threadID+"/replies", map[string]any{"body": body})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("reply: %d %s", r.Status, r.Body)
-	}
-	var out struct{ Reply struct{ ID string } }
-	r.JSON(t, &out)
-	return out.Reply.ID
+	return created(t, c, "/api/v1/threads/"+threadID+"/replies", map[string]any{"body": body}, "reply")
 }
 
 func pagesJoin(t *testing.T, c *testrig.Client, groupID string) {
@@ -45,16 +38,7 @@ func pageForm(t *testing.T, c *testrig.Client, path string, form url.Values) *te
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "text/html")
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return &testrig.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return c.Send(req)
 }
 
 // pageUpload posts a multipart form with one file, as a browser does.
@@ -76,14 +60,7 @@ func pageUpload(t *testing.T, c *testrig.Client, path string, fields map[string]
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+c.Token)
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return &testrig.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return c.Send(req)
 }
 
 // redirected checks a form answered 303 to where it should go.

@@ -28,13 +28,7 @@ func TestCollectionsFollowTheContract(t *testing.T) {
 	if _, err := rig.App.Accounts.ChangeRoles(ctx, "admin_user", []string{"admin"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	r := curator.Do("POST", "/api/v1/collections", map[string]any{"title": "Summer glass", "description": "Cool colours"})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("create: %d %s", r.Status, r.Body)
-	}
-	var out struct{ Collection struct{ ID string } }
-	r.JSON(t, &out)
-	id := out.Collection.ID
+	id := created(t, curator, "/api/v1/collections", map[string]any{"title": "Summer glass", "description": "Cool colours"}, "collection")
 	fan := rig.Client(t)
 	fan.SignUp("fan")
 	var private struct{ Collection struct{ ID string } }

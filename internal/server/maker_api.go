@@ -43,7 +43,7 @@ func (s *Server) apiMakerWorks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, workCardsOut(works))
+	return c.JSON(http.StatusOK, pageOut(works.Items, works.NextCursor, works.Total, workCardOut))
 }
 
 func (s *Server) apiFollow(c echo.Context) error {

@@ -27,7 +27,7 @@ func (s *Server) apiReports(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, reportsOut(p))
+	return c.JSON(http.StatusOK, pageOut(p.Items, p.NextCursor, p.Total, reportOut))
 }
 
 func (s *Server) apiDecide(c echo.Context) error {
@@ -51,5 +51,5 @@ func (s *Server) apiAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, auditOut(p))
+	return c.JSON(http.StatusOK, pageOut(p.Items, p.NextCursor, p.Total, auditEntryOut))
 }

@@ -54,7 +54,7 @@ func (s *Server) apiMyWorks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, workCardsOut(page))
+	return c.JSON(http.StatusOK, pageOut(page.Items, page.NextCursor, page.Total, workCardOut))
 }
 
 func (s *Server) apiFavourite(c echo.Context) error {

@@ -12,7 +12,7 @@ import (
 )
 
 // openStudio signs up handle and opens a studio.
-func openStudio(t *testing.T, rig *testrig.Rig, handle string) *testrig.Client {
+func openStudio(t testing.TB, rig *testrig.Rig, handle string) *testrig.Client {
 	t.Helper()
 	c := rig.Client(t)
 	c.SignUp(handle)
@@ -23,15 +23,22 @@ func openStudio(t *testing.T, rig *testrig.Rig, handle string) *testrig.Client {
 	return c
 }
 
-func createWork(t *testing.T, c *testrig.Client, body map[string]any) string {
+// created posts body to path, which must answer 201 with the new thing
+// wrapped by its kind ({"work": {"id": …}}), and returns its id.
+func created(t testing.TB, c *testrig.Client, path string, body any, kind string) string {
 	t.Helper()
-	r := c.Do("POST", "/api/v1/works", body)
+	r := c.Do("POST", path, body)
 	if r.Status != http.StatusCreated {
-		t.Fatalf("create work: %d %s", r.Status, r.Body)
+		t.Fatalf("create %s: %d %s", kind, r.Status, r.Body)
 	}
-	var out struct{ Work struct{ ID string } }
+	var out map[string]struct{ ID string }
 	r.JSON(t, &out)
-	return out.Work.ID
+	return out[kind].ID
+}
+
+func createWork(t testing.TB, c *testrig.Client, body map[string]any) string {
+	t.Helper()
+	return created(t, c, "/api/v1/works", body, "work")
 }
 
 func wallet(status string) map[string]any {

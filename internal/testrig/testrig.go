@@ -169,20 +169,27 @@ func (c *Client) Do(method, path string, body any, header ...string) *Response {
 	if ct != "" {
 		req.Header.Set("Content-Type", ct)
 	}
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	return c.Send(req)
+}
+
+// Send sends req with the client's cookies and, unless req names another,
+// its token, and reads the answer.
+func (c *Client) Send(req *http.Request) *Response {
+	c.tb.Helper()
+	if c.Token != "" && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		c.tb.Fatalf("%s %s: %v", method, path, err)
+		c.tb.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		c.tb.Fatalf("%s %s: read body: %v", method, path, err)
+		c.tb.Fatalf("%s %s: read body: %v", req.Method, req.URL.Path, err)
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
 }
@@ -224,16 +231,7 @@ func (c *Client) Upload(name string, data []byte) *Response {
 		c.tb.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		c.tb.Fatalf("upload: %v", err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return c.Send(req)
 }
 
 // PNG makes a w×h opaque PNG of one colour, for upload tests.
