@@ -17,10 +17,10 @@ import (
 // ProfileChange is a partial update of the user's own settings; nil fields
 // stay as they are.
 type ProfileChange struct {
-	DisplayName   *string `json:"display_name" form:"display_name"`
-	Bio           *string `json:"bio" form:"bio"`
-	AvatarMediaID *string `json:"avatar_media_id" form:"avatar_media_id"`
-	Locale        *string `json:"locale" form:"locale"`
+	DisplayName   *string
+	Bio           *string
+	AvatarMediaID *string
+	Locale        *string
 }
 
 // ByHandle returns the user with handle, by its alias document.

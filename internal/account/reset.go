@@ -31,19 +31,19 @@ type Mailer interface {
 
 // PasswordChange is a signed-in user choosing a new password.
 type PasswordChange struct {
-	Current string `json:"current_password" form:"current_password"`
-	New     string `json:"new_password" form:"new_password"`
+	Current string
+	New     string
 }
 
 // ResetRequest asks for a reset link.
 type ResetRequest struct {
-	Email string `json:"email" form:"email"`
+	Email string
 }
 
 // ResetConfirm sets a new password with a reset link's token.
 type ResetConfirm struct {
-	Token       string `json:"token" form:"token"`
-	NewPassword string `json:"new_password" form:"new_password"`
+	Token       string
+	NewPassword string
 }
 
 type login struct {

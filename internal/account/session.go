@@ -13,11 +13,11 @@ import (
 
 // Credentials are what a user signs in with.
 type Credentials struct {
-	Email    string `json:"email" form:"email"`
-	Password string `json:"password" form:"password"`
+	Email    string
+	Password string
 	// UserAgent names the device in the user's list of sessions; the HTTP
 	// layer sets it.
-	UserAgent string `json:"-" form:"-"`
+	UserAgent string
 }
 
 // session is found by its token. The user's document lists the sessions

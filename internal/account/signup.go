@@ -17,12 +17,12 @@ import (
 
 // SignUp is what a new user gives.
 type SignUp struct {
-	Email       string `json:"email" form:"email"`
-	Password    string `json:"password" form:"password"`
-	Handle      string `json:"handle" form:"handle"`
-	DisplayName string `json:"display_name" form:"display_name"`
-	Locale      string `json:"locale" form:"locale"`
-	UserAgent   string `json:"-" form:"-"` // set by the HTTP layer, see Credentials
+	Email       string
+	Password    string
+	Handle      string
+	DisplayName string
+	Locale      string
+	UserAgent   string // set by the HTTP layer, see Credentials
 }
 
 // Validate checks every field and names each that is wrong.

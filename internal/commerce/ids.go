@@ -48,9 +48,19 @@ func orderNumber(id string, at time.Time) string {
 // requestHash is the canonical hash of a checkout request: the same body
 // hashes the same whatever order the client sent its fields in.
 func requestHash(in CheckoutInput) string {
+	// hashedMoney spells the total as it was hashed when Money carried
+	// json tags: stored hashes stay valid.
+	type hashedMoney struct {
+		Amount   int64  `json:"amount"`
+		Currency string `json:"currency"`
+	}
+	var total *hashedMoney
+	if t := in.ExpectedTotal; t != nil {
+		total = &hashedMoney{Amount: t.Amount, Currency: t.Currency}
+	}
 	b, _ := json.Marshal(struct {
 		AddressID, PaymentMethod, Note, Maker string
-		ExpectedTotal                         *Money
-	}{in.AddressID, in.PaymentMethod, in.Note, in.Maker, in.ExpectedTotal})
+		ExpectedTotal                         *hashedMoney
+	}{in.AddressID, in.PaymentMethod, in.Note, in.Maker, total})
 	return hex.EncodeToString(digest(string(b)))
 }

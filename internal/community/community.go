@@ -100,10 +100,10 @@ var MembersSchema = search.Schema{
 
 // Person is how a post or a membership shows its user (Extended Reference).
 type Person struct {
-	ID        string `bson:"id" json:"id"`
-	Handle    string `bson:"handle" json:"handle"`
-	Name      string `bson:"name" json:"name"`
-	AvatarURL string `bson:"avatar_url" json:"avatar_url"`
+	ID        string `bson:"id"`
+	Handle    string `bson:"handle"`
+	Name      string `bson:"name"`
+	AvatarURL string `bson:"avatar_url"`
 }
 
 func personOf(u *account.User) Person {
@@ -112,9 +112,9 @@ func personOf(u *account.User) Person {
 
 // Counts of a group, kept with $inc.
 type GroupCounts struct {
-	Members int `bson:"members" json:"members"`
-	Pending int `bson:"pending" json:"pending"`
-	Threads int `bson:"threads" json:"threads"`
+	Members int `bson:"members"`
+	Pending int `bson:"pending"`
+	Threads int `bson:"threads"`
 }
 
 // Group is a maker's circle of fans.
@@ -160,16 +160,16 @@ func membershipID(groupID, userID string) string { return groupID + ":" + userID
 
 // Image is a picture in a thread.
 type Image struct {
-	MediaID string `bson:"media_id" json:"media_id"`
-	Thumb   string `bson:"thumb" json:"thumb"`
-	Medium  string `bson:"medium" json:"medium"`
-	Large   string `bson:"large" json:"large"`
+	MediaID string `bson:"media_id"`
+	Thumb   string `bson:"thumb"`
+	Medium  string `bson:"medium"`
+	Large   string `bson:"large"`
 }
 
 // ThreadCounts are kept with $inc.
 type ThreadCounts struct {
-	Replies   int `bson:"replies" json:"replies"`
-	Reactions int `bson:"reactions" json:"reactions"`
+	Replies   int `bson:"replies"`
+	Reactions int `bson:"reactions"`
 }
 
 // Thread is a discussion in a group. It carries what its page and the
@@ -229,19 +229,19 @@ func (t *Thread) state() string {
 
 // WorkRef is a work linked from a thread, shown as a card.
 type WorkRef struct {
-	ID    string     `bson:"id" json:"id"`
-	Title string     `bson:"title" json:"title"`
-	URL   string     `bson:"url" json:"url"`
-	Image string     `bson:"image" json:"image"`
-	Price work.Money `bson:"price" json:"price"`
-	Maker string     `bson:"maker" json:"maker"`
+	ID    string     `bson:"id"`
+	Title string     `bson:"title"`
+	URL   string     `bson:"url"`
+	Image string     `bson:"image"`
+	Price work.Money `bson:"price"`
+	Maker string     `bson:"maker"`
 }
 
 // Quote is the reply a reply quotes, as it was when quoted.
 type Quote struct {
-	N       int    `bson:"n" json:"id,string"`
-	Handle  string `bson:"handle" json:"handle"`
-	Excerpt string `bson:"excerpt" json:"excerpt"`
+	N       int    `bson:"n"`
+	Handle  string `bson:"handle"`
+	Excerpt string `bson:"excerpt"`
 }
 
 // Reply is one post in a thread, stored in its bucket under "r<n>".

@@ -19,12 +19,12 @@ import (
 
 // GroupInput is what an owner sets; nil fields are left as they are.
 type GroupInput struct {
-	Name         *string `json:"name"`
-	Description  *string `json:"description"`
-	Rules        *string `json:"rules"`
-	CoverMediaID *string `json:"cover_media_id"`
-	Visibility   *string `json:"visibility"`
-	JoinPolicy   *string `json:"join_policy"`
+	Name         *string
+	Description  *string
+	Rules        *string
+	CoverMediaID *string
+	Visibility   *string
+	JoinPolicy   *string
 }
 
 func (in GroupInput) apply(g *Group, create bool) error {

@@ -13,24 +13,24 @@ import (
 
 // ThreadCard is a thread as lists show it, straight from the index.
 type ThreadCard struct {
-	ID             string    `json:"id" bson:"id"`
-	Title          string    `json:"title" bson:"title"`
-	URL            string    `json:"url" bson:"url"`
-	GroupID        string    `json:"group_id" bson:"group_id"`
-	GroupName      string    `json:"group_name" bson:"group_name"`
-	AuthorHandle   string    `json:"author_handle" bson:"author_handle"`
-	AuthorName     string    `json:"author_name" bson:"author_name"`
-	Excerpt        string    `json:"excerpt" bson:"excerpt"`
-	Replies        int       `json:"replies" bson:"replies"`
-	Reactions      int       `json:"reactions" bson:"reactions"`
-	Pinned         bool      `json:"pinned" bson:"pinned"`
-	Locked         bool      `json:"locked" bson:"locked"`
-	State          string    `json:"state" bson:"state"`
-	LastActivityAt time.Time `json:"last_activity_at" bson:"last_activity_at"`
-	CreatedAt      time.Time `json:"created_at" bson:"created_at"`
+	ID             string    `bson:"id"`
+	Title          string    `bson:"title"`
+	URL            string    `bson:"url"`
+	GroupID        string    `bson:"group_id"`
+	GroupName      string    `bson:"group_name"`
+	AuthorHandle   string    `bson:"author_handle"`
+	AuthorName     string    `bson:"author_name"`
+	Excerpt        string    `bson:"excerpt"`
+	Replies        int       `bson:"replies"`
+	Reactions      int       `bson:"reactions"`
+	Pinned         bool      `bson:"pinned"`
+	Locked         bool      `bson:"locked"`
+	State          string    `bson:"state"`
+	LastActivityAt time.Time `bson:"last_activity_at"`
+	CreatedAt      time.Time `bson:"created_at"`
 	// Highlights are matched fields with <mark> around the matches, escaped
 	// by the search adapter (search results only).
-	Highlights map[string]string `json:"highlights,omitempty" bson:"-"`
+	Highlights map[string]string `bson:"-"`
 	pos        int               // its place in the search's results, for cursors
 }
 
@@ -45,9 +45,9 @@ func (c ThreadCard) Position() int { return c.pos }
 
 // ThreadList is one page of thread cards.
 type ThreadList struct {
-	Items      []ThreadCard `json:"items"`
-	NextCursor *string      `json:"next_cursor"`
-	Total      int          `json:"total"`
+	Items      []ThreadCard
+	NextCursor *string
+	Total      int
 }
 
 func threadCard(h search.Hit) ThreadCard {

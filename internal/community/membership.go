@@ -267,8 +267,8 @@ func (s *Service) removeMembership(ctx context.Context, m *Membership, liftBan b
 
 // MemberChange is what a moderator changes of a membership.
 type MemberChange struct {
-	Role   *string `json:"role"`
-	Status *string `json:"status"`
+	Role   *string
+	Status *string
 }
 
 // SetMember approves, bans, reinstates, promotes or demotes the user with
@@ -430,18 +430,18 @@ func (s *Service) RemoveMember(ctx context.Context, actor *account.User, groupID
 
 // MemberList is one page of a group's members.
 type MemberList struct {
-	Items      []MemberCard `json:"items"`
-	NextCursor *string      `json:"next_cursor"`
-	Total      int          `json:"total"`
+	Items      []MemberCard
+	NextCursor *string
+	Total      int
 }
 
 // MemberCard is a member as lists show them.
 type MemberCard struct {
-	Handle    string `json:"handle"`
-	Name      string `json:"name"`
-	AvatarURL string `json:"avatar_url"`
-	Role      string `json:"role"`
-	Status    string `json:"status"`
+	Handle    string
+	Name      string
+	AvatarURL string
+	Role      string
+	Status    string
 }
 
 // Owner, Moderator, Pending and Banned tell a member's role and status.

@@ -35,8 +35,8 @@ func ReplyURL(threadID string, n int) string {
 
 // ReplyInput is a new reply or an edit.
 type ReplyInput struct {
-	Body    string `json:"body"`
-	QuoteID string `json:"quote_id"`
+	Body    string
+	QuoteID string
 }
 
 // parseReplyID reads a reply id (its number in the thread).

@@ -20,13 +20,13 @@ import (
 // ThreadInput is a new thread, or the change to one: authors edit title
 // and body, moderators pin, lock and hide. Nil fields stay as they are.
 type ThreadInput struct {
-	Title    *string   `json:"title"`
-	Body     *string   `json:"body"`
-	WorkIDs  *[]string `json:"work_ids"`
-	MediaIDs *[]string `json:"media_ids"`
-	Pinned   *bool     `json:"pinned"`
-	Locked   *bool     `json:"locked"`
-	Hidden   *bool     `json:"hidden"`
+	Title    *string
+	Body     *string
+	WorkIDs  *[]string
+	MediaIDs *[]string
+	Pinned   *bool
+	Locked   *bool
+	Hidden   *bool
 }
 
 func (in ThreadInput) validate(create bool) error {

@@ -46,21 +46,21 @@ var SearchSchema = search.Schema{
 
 // Owner is who made a collection (Extended Reference).
 type Owner struct {
-	ID     string `bson:"id" json:"id"`
-	Handle string `bson:"handle" json:"handle"`
-	Name   string `bson:"name" json:"name"`
+	ID     string `bson:"id"`
+	Handle string `bson:"handle"`
+	Name   string `bson:"name"`
 }
 
 // Item is one work in a collection, with a note and the work's face.
 type Item struct {
-	WorkID  string     `bson:"work_id" json:"work_id"`
-	Note    string     `bson:"note" json:"note"`
-	Title   string     `bson:"title" json:"title"`
-	URL     string     `bson:"url" json:"url"`
-	Image   string     `bson:"image" json:"image"`
-	Price   work.Money `bson:"price" json:"price"`
-	InStock bool       `bson:"in_stock" json:"in_stock"`
-	AddedAt time.Time  `bson:"added_at" json:"added_at"`
+	WorkID  string     `bson:"work_id"`
+	Note    string     `bson:"note"`
+	Title   string     `bson:"title"`
+	URL     string     `bson:"url"`
+	Image   string     `bson:"image"`
+	Price   work.Money `bson:"price"`
+	InStock bool       `bson:"in_stock"`
+	AddedAt time.Time  `bson:"added_at"`
 }
 
 // Collection is an ordered list of works.

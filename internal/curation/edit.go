@@ -21,10 +21,10 @@ import (
 
 // Input creates a collection (POST) or changes one (PATCH: nil stays).
 type Input struct {
-	Title        *string `json:"title"`
-	Description  *string `json:"description"`
-	CoverMediaID *string `json:"cover_media_id"`
-	Visibility   *string `json:"visibility"`
+	Title        *string
+	Description  *string
+	CoverMediaID *string
+	Visibility   *string
 }
 
 func (in *Input) apply(c *Collection, creating bool) error {
@@ -123,8 +123,8 @@ func (s *Service) Create(ctx context.Context, u *account.User, in Input) (*Colle
 
 // ListRef names one of a user's collections.
 type ListRef struct {
-	ID    string `bson:"id" json:"id"`
-	Title string `bson:"title" json:"title"`
+	ID    string `bson:"id"`
+	Title string `bson:"title"`
 }
 
 // listOwner records c in its owner's list of collections (after any old

@@ -30,22 +30,22 @@ const perMaker = 2
 
 // CollectionCard is a featured collection as the discover page shows it.
 type CollectionCard struct {
-	ID        string `bson:"id" json:"id"`
-	Title     string `bson:"title" json:"title"`
-	URL       string `bson:"url" json:"url"`
-	Cover     string `bson:"cover" json:"cover"`
-	OwnerName string `bson:"owner_name" json:"owner_name"`
-	Items     int    `bson:"items" json:"items"`
+	ID        string `bson:"id"`
+	Title     string `bson:"title"`
+	URL       string `bson:"url"`
+	Cover     string `bson:"cover"`
+	OwnerName string `bson:"owner_name"`
+	Items     int    `bson:"items"`
 }
 
 // Discover is the discover page.
 type Discover struct {
-	Trending            []work.Card            `bson:"trending" json:"trending"`
-	New                 []work.Card            `bson:"new" json:"new"`
-	RisingMakers        []MakerCard            `bson:"rising_makers" json:"rising_makers"`
-	FeaturedCollections []CollectionCard       `bson:"featured_collections" json:"featured_collections"`
-	ActiveThreads       []community.ThreadCard `bson:"active_threads" json:"active_threads"`
-	ComputedAt          time.Time              `bson:"computed_at" json:"computed_at"`
+	Trending            []work.Card            `bson:"trending"`
+	New                 []work.Card            `bson:"new"`
+	RisingMakers        []MakerCard            `bson:"rising_makers"`
+	FeaturedCollections []CollectionCard       `bson:"featured_collections"`
+	ActiveThreads       []community.ThreadCard `bson:"active_threads"`
+	ComputedAt          time.Time              `bson:"computed_at"`
 }
 
 // Discover returns the discover page from its snapshot, recomputing it

@@ -15,16 +15,16 @@ import (
 
 // FeedItem is a work or a thread in someone's feed.
 type FeedItem struct {
-	Type   string                `json:"type"` // "work" or "thread"
-	Work   *work.Card            `json:"work,omitempty"`
-	Thread *community.ThreadCard `json:"thread,omitempty"`
-	At     time.Time             `json:"at"`
+	Type   string // "work" or "thread"
+	Work   *work.Card
+	Thread *community.ThreadCard
+	At     time.Time
 }
 
 // FeedList is one page of the feed.
 type FeedList struct {
-	Items      []FeedItem `json:"items"`
-	NextCursor *string    `json:"next_cursor"`
+	Items      []FeedItem
+	NextCursor *string
 }
 
 // feedCursor is how far the feed has gone in each of its two lists.

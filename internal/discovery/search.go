@@ -84,23 +84,23 @@ type Params struct {
 
 // Result is one page of a search.
 type Result struct {
-	Type       string                    `json:"type"`
-	Items      []any                     `json:"items"`
-	Facets     map[string]map[string]int `json:"facets"`
-	Total      int                       `json:"total"`
-	NextCursor *string                   `json:"next_cursor"`
+	Type       string
+	Items      []any
+	Facets     map[string]map[string]int
+	Total      int
+	NextCursor *string
 }
 
 // MakerCard is a maker as search results show it.
 type MakerCard struct {
-	Handle    string   `json:"handle"`
-	Name      string   `json:"name"`
-	URL       string   `json:"url"`
-	AvatarURL string   `json:"avatar_url"`
-	Location  string   `json:"location"`
-	Crafts    []string `json:"crafts"`
-	Followers int      `json:"followers"`
-	Works     int      `json:"works"`
+	Handle    string
+	Name      string
+	URL       string
+	AvatarURL string
+	Location  string
+	Crafts    []string
+	Followers int
+	Works     int
 }
 
 var workSorts = map[string][]search.Sort{

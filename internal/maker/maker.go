@@ -48,22 +48,22 @@ var SearchSchema = search.Schema{
 
 // Policies are a studio's shop rules.
 type Policies struct {
-	Shipping     string `bson:"shipping" json:"shipping"`
-	Returns      string `bson:"returns" json:"returns"`
-	LeadTimeDays int    `bson:"lead_time_days" json:"lead_time_days"`
+	Shipping     string `bson:"shipping"`
+	Returns      string `bson:"returns"`
+	LeadTimeDays int    `bson:"lead_time_days"`
 }
 
 // Counts are kept with $inc as things happen.
 type Counts struct {
-	Followers int `bson:"followers" json:"followers"`
-	Works     int `bson:"works" json:"works"`
-	Sales     int `bson:"sales" json:"sales"`
+	Followers int `bson:"followers"`
+	Works     int `bson:"works"`
+	Sales     int `bson:"sales"`
 }
 
 // Rating sums reviews; the average is derived.
 type Rating struct {
-	Sum   int `bson:"sum" json:"-"`
-	Count int `bson:"count" json:"count"`
+	Sum   int `bson:"sum"`
+	Count int `bson:"count"`
 }
 
 // Average is the mean rating, 0 without reviews.
@@ -76,10 +76,10 @@ func (r Rating) Average() float64 {
 
 // GroupRef is the Subset pattern: the few groups a maker runs, for the page.
 type GroupRef struct {
-	ID         string `bson:"id" json:"id"`
-	Name       string `bson:"name" json:"name"`
-	Visibility string `bson:"visibility" json:"visibility"`
-	URL        string `bson:"url" json:"url"`
+	ID         string `bson:"id"`
+	Name       string `bson:"name"`
+	Visibility string `bson:"visibility"`
+	URL        string `bson:"url"`
 }
 
 // Private reports whether only the group's members may read it (community
@@ -204,13 +204,13 @@ func (s *Service) MakerRef(ctx context.Context, id string) (work.MakerRef, error
 
 // StudioInput is what a maker sets on their studio.
 type StudioInput struct {
-	Name          string   `json:"name"`
-	Story         string   `json:"story"`
-	Location      string   `json:"location"`
-	Crafts        []string `json:"crafts"`
-	BannerMediaID string   `json:"banner_media_id"`
-	AvatarMediaID string   `json:"avatar_media_id"`
-	Policies      Policies `json:"policies"`
+	Name          string
+	Story         string
+	Location      string
+	Crafts        []string
+	BannerMediaID string
+	AvatarMediaID string
+	Policies      Policies
 }
 
 func (in *StudioInput) validate() error {

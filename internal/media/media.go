@@ -34,11 +34,11 @@ const (
 
 // Variant is one stored size of an image.
 type Variant struct {
-	Key         string `bson:"key" json:"-"`
-	URL         string `bson:"url" json:"url"`
-	Width       int    `bson:"width" json:"width"`
-	Height      int    `bson:"height" json:"height"`
-	ContentType string `bson:"content_type" json:"content_type"`
+	Key         string `bson:"key"`
+	URL         string `bson:"url"`
+	Width       int    `bson:"width"`
+	Height      int    `bson:"height"`
+	ContentType string `bson:"content_type"`
 }
 
 // Media is an uploaded image; its _id is derived from its content.

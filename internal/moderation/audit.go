@@ -16,22 +16,22 @@ import (
 // (pin, lock, hide, delete, ban, promote, approve, a report decided…).
 // GroupID is empty for actions outside any group.
 type Entry struct {
-	ID          string    `bson:"_id" json:"id"`
-	GroupID     string    `bson:"group_id" json:"group_id"`
-	ActorID     string    `bson:"actor_id" json:"actor_id"`
-	ActorHandle string    `bson:"actor_handle" json:"actor_handle"`
-	Action      string    `bson:"action" json:"action"`
-	TargetType  string    `bson:"target_type" json:"target_type"`
-	TargetID    string    `bson:"target_id" json:"target_id"`
-	Note        string    `bson:"note" json:"note"`
-	At          time.Time `bson:"at" json:"at"`
+	ID          string    `bson:"_id"`
+	GroupID     string    `bson:"group_id"`
+	ActorID     string    `bson:"actor_id"`
+	ActorHandle string    `bson:"actor_handle"`
+	Action      string    `bson:"action"`
+	TargetType  string    `bson:"target_type"`
+	TargetID    string    `bson:"target_id"`
+	Note        string    `bson:"note"`
+	At          time.Time `bson:"at"`
 }
 
 // AuditList is one page of the audit trail and the cursor of the next.
 type AuditList struct {
-	Items      []Entry `json:"items"`
-	NextCursor *string `json:"next_cursor"`
-	Total      int     `json:"total"`
+	Items      []Entry
+	NextCursor *string
+	Total      int
 }
 
 // Record appends an entry to the audit trail. Entries are never changed:

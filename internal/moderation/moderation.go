@@ -88,12 +88,12 @@ var Indexes []mongodb.Index
 // set for threads and replies (their group's moderators handle them); empty
 // for works and users (admins only).
 type Target struct {
-	Type     string `bson:"type" json:"type"`
-	ID       string `bson:"id" json:"id"`
-	GroupID  string `bson:"group_id" json:"group_id"`
-	AuthorID string `bson:"author_id" json:"author_id"`
-	Preview  string `bson:"preview" json:"preview"`
-	URL      string `bson:"url" json:"url"`
+	Type     string `bson:"type"`
+	ID       string `bson:"id"`
+	GroupID  string `bson:"group_id"`
+	AuthorID string `bson:"author_id"`
+	Preview  string `bson:"preview"`
+	URL      string `bson:"url"`
 }
 
 // Targets resolves a target for viewer: a problem.NotFound error when it

@@ -12,9 +12,9 @@ import (
 
 // ReportList is one page of the moderation queue and the cursor of the next.
 type ReportList struct {
-	Items      []Report `json:"items"`
-	NextCursor *string  `json:"next_cursor"`
-	Total      int      `json:"total"`
+	Items      []Report
+	NextCursor *string
+	Total      int
 }
 
 // Queue lists reports with status (default open), most recently active

@@ -38,10 +38,10 @@ const (
 
 // ReportInput is what a person reporting something sends.
 type ReportInput struct {
-	TargetType string `json:"target_type"`
-	TargetID   string `json:"target_id"`
-	Reason     string `json:"reason"`
-	Note       string `json:"note"`
+	TargetType string
+	TargetID   string
+	Reason     string
+	Note       string
 }
 
 func (in *ReportInput) validate() error {
@@ -75,12 +75,12 @@ func (in *ReportInput) validate() error {
 // Action is one line of a report's history: who reported, reopened,
 // resolved or dismissed it, when, and why.
 type Action struct {
-	At          time.Time `bson:"at" json:"at"`
-	ActorID     string    `bson:"actor_id" json:"actor_id"`
-	ActorHandle string    `bson:"actor_handle" json:"actor_handle"`
-	Action      string    `bson:"action" json:"action"`
-	Reason      string    `bson:"reason,omitempty" json:"reason,omitempty"` // on "reported" and "reopened"
-	Note        string    `bson:"note" json:"note"`
+	At          time.Time `bson:"at"`
+	ActorID     string    `bson:"actor_id"`
+	ActorHandle string    `bson:"actor_handle"`
+	Action      string    `bson:"action"`
+	Reason      string    `bson:"reason,omitempty"` // on "reported" and "reopened"
+	Note        string    `bson:"note"`
 }
 
 // Report is a report as moderators see it. Reason, Note and the reporter
@@ -88,17 +88,17 @@ type Action struct {
 // who reported the target in this round, and History has each one's reason
 // and note (up to maxNotedReporters).
 type Report struct {
-	ID             string    `json:"id"`
-	Status         string    `json:"status"`
-	Target         Target    `json:"target"`
-	Reason         string    `json:"reason"`
-	Note           string    `json:"note"`
-	ReporterID     string    `json:"reporter_id"`
-	ReporterHandle string    `json:"reporter_handle"`
-	Reporters      int       `json:"reporters"`
-	History        []Action  `json:"history"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	ID             string
+	Status         string
+	Target         Target
+	Reason         string
+	Note           string
+	ReporterID     string
+	ReporterHandle string
+	Reporters      int
+	History        []Action
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Open reports whether the report waits for a decision.

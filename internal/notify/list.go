@@ -19,9 +19,9 @@ const (
 
 // NotificationList is one page of a user's box, newest first.
 type NotificationList struct {
-	Items      []Notification `json:"items"`
-	NextCursor *string        `json:"next_cursor"`
-	Unread     int            `json:"unread"` // the whole box's, from the inbox
+	Items      []Notification
+	NextCursor *string
+	Unread     int // the whole box's, from the inbox
 }
 
 // List returns recipientID's notifications, newest first, limit a page

@@ -45,30 +45,30 @@ const ExcerptRunes = 140
 // Actor is who did the thing, copied in when it happened (Extended
 // Reference) so the list needs no lookup of users.
 type Actor struct {
-	ID        string `bson:"id" json:"id"`
-	Handle    string `bson:"handle" json:"handle"`
-	Name      string `bson:"name" json:"name"`
-	AvatarURL string `bson:"avatar_url" json:"avatar_url"`
+	ID        string `bson:"id"`
+	Handle    string `bson:"handle"`
+	Name      string `bson:"name"`
+	AvatarURL string `bson:"avatar_url"`
 }
 
 // Notification is one item in a user's box.
 type Notification struct {
-	ID      string `bson:"-" json:"id"` // "<seq>" within the recipient's box, assigned by Notify
-	Type    string `bson:"type" json:"type"`
-	Actor   Actor  `bson:"actor" json:"actor"`
-	GroupID string `bson:"group_id,omitempty" json:"group_id"` // the group the subject lives in, "" if none
+	ID      string `bson:"-"` // "<seq>" within the recipient's box, assigned by Notify
+	Type    string `bson:"type"`
+	Actor   Actor  `bson:"actor"`
+	GroupID string `bson:"group_id,omitempty"` // the group the subject lives in, "" if none
 	// Private: the group was private when this was sent, so previews are
 	// shown only while the recipient can still read the group.
-	Private   bool      `bson:"private,omitempty" json:"-"`
-	ThreadID  string    `bson:"thread_id,omitempty" json:"thread_id"`
-	ReplyID   string    `bson:"reply_id,omitempty" json:"reply_id"`
-	OrderID   string    `bson:"order_id,omitempty" json:"order_id,omitempty"`
-	Title     string    `bson:"title,omitempty" json:"title"`     // preview: thread title or group name
-	Excerpt   string    `bson:"excerpt,omitempty" json:"excerpt"` // preview: plain text, up to ExcerptRunes
-	URL       string    `bson:"url,omitempty" json:"url"`         // where clicking it goes
-	Read      bool      `bson:"-" json:"read"`                    // from the inbox's read state, set by List
-	Hidden    bool      `bson:"-" json:"hidden"`                  // preview withheld by List (see Private)
-	CreatedAt time.Time `bson:"created_at" json:"created_at"`
+	Private   bool      `bson:"private,omitempty"`
+	ThreadID  string    `bson:"thread_id,omitempty"`
+	ReplyID   string    `bson:"reply_id,omitempty"`
+	OrderID   string    `bson:"order_id,omitempty"`
+	Title     string    `bson:"title,omitempty"`   // preview: thread title or group name
+	Excerpt   string    `bson:"excerpt,omitempty"` // preview: plain text, up to ExcerptRunes
+	URL       string    `bson:"url,omitempty"`     // where clicking it goes
+	Read      bool      `bson:"-"`                 // from the inbox's read state, set by List
+	Hidden    bool      `bson:"-"`                 // preview withheld by List (see Private)
+	CreatedAt time.Time `bson:"created_at"`
 }
 
 // Counter keeps the unread count on the user's own document, so every page

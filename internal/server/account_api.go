@@ -2,57 +2,16 @@ package server
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"guildhall/internal/account"
 )
 
-// userJSON is a user's public face; meJSON adds what only they see.
-type userJSON struct {
-	ID            string    `json:"id"`
-	Handle        string    `json:"handle"`
-	DisplayName   string    `json:"display_name"`
-	Bio           string    `json:"bio"`
-	AvatarMediaID string    `json:"avatar_media_id,omitempty"`
-	AvatarURL     string    `json:"avatar_url,omitempty"`
-	Roles         []string  `json:"roles"`
-	CreatedAt     time.Time `json:"created_at"`
-}
-
-type meJSON struct {
-	userJSON
-	Email     string    `json:"email"`
-	Locale    string    `json:"locale"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
-func publicUser(u *account.User) userJSON {
-	roles := u.Roles
-	if roles == nil {
-		roles = []string{}
-	}
-	return userJSON{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName, Bio: u.Bio,
-		AvatarMediaID: u.AvatarMediaID, AvatarURL: u.AvatarURL, Roles: roles, CreatedAt: u.CreatedAt}
-}
-
-func privateUser(u *account.User) meJSON {
-	return meJSON{userJSON: publicUser(u), Email: u.Email, Locale: u.Locale, UpdatedAt: u.UpdatedAt}
-}
-
-type authJSON struct {
-	User  meJSON `json:"user"`
-	Token string `json:"token"`
-}
-
 func (s *Server) apiSignUp(c echo.Context) error {
-	var in account.SignUp
+	var in signUpJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	in.UserAgent = c.Request().UserAgent()
-	u, token, err := s.accounts.SignUp(c.Request().Context(), in, c.RealIP())
+	u, token, err := s.accounts.SignUp(c.Request().Context(), in.signUp(c.Request().UserAgent()), c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -60,12 +19,11 @@ func (s *Server) apiSignUp(c echo.Context) error {
 }
 
 func (s *Server) apiSignIn(c echo.Context) error {
-	var in account.Credentials
+	var in credentialsJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	in.UserAgent = c.Request().UserAgent()
-	u, token, err := s.accounts.SignIn(c.Request().Context(), in, c.RealIP())
+	u, token, err := s.accounts.SignIn(c.Request().Context(), in.credentials(c.Request().UserAgent()), c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -84,19 +42,19 @@ func (s *Server) apiSignOut(c echo.Context) error {
 }
 
 func (s *Server) apiMe(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]meJSON{"user": privateUser(currentUser(c))})
+	return c.JSON(http.StatusOK, meResponse{User: privateUser(currentUser(c))})
 }
 
 func (s *Server) apiUpdateMe(c echo.Context) error {
-	var in account.ProfileChange
+	var in profileChangeJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	u, err := s.accounts.UpdateProfile(c.Request().Context(), currentUser(c), in)
+	u, err := s.accounts.UpdateProfile(c.Request().Context(), currentUser(c), in.profileChange())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]meJSON{"user": privateUser(u)})
+	return c.JSON(http.StatusOK, meResponse{User: privateUser(u)})
 }
 
 func (s *Server) apiUser(c echo.Context) error {
@@ -104,20 +62,15 @@ func (s *Server) apiUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]userJSON{"user": publicUser(u)})
+	return c.JSON(http.StatusOK, userResponse{User: publicUser(u)})
 }
 
 func (s *Server) apiNotFound(c echo.Context) error {
 	return echo.ErrNotFound
 }
 
-type rolesChange struct {
-	Add    []string `json:"add"`
-	Remove []string `json:"remove"`
-}
-
 func (s *Server) apiChangeRoles(c echo.Context) error {
-	var in rolesChange
+	var in rolesChangeJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -125,7 +78,7 @@ func (s *Server) apiChangeRoles(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]userJSON{"user": publicUser(u)})
+	return c.JSON(http.StatusOK, userResponse{User: publicUser(u)})
 }
 
 func (s *Server) apiMute(c echo.Context) error {

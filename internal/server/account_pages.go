@@ -21,14 +21,14 @@ func (s *Server) signUpPage(c echo.Context) error {
 }
 
 func (s *Server) signUpSubmit(c echo.Context) error {
-	var in account.SignUp
-	if err := c.Bind(&in); err != nil {
+	var form signUpJSON
+	if err := c.Bind(&form); err != nil {
 		return problem.Malformed("error_form_unreadable", "")
 	}
+	in := form.signUp(c.Request().UserAgent())
 	// No language setting at sign-up: "as my browser asks" is the settings
 	// page's default, and the language switch sets one when it is used.
 	in.Locale = ""
-	in.UserAgent = c.Request().UserAgent()
 	_, token, err := s.accounts.SignUp(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return s.formFailed(c, err, "signup", &signUpPage{fieldsPage: fieldsPage{Page: s.page(c, "signup_title")}, Form: in})
@@ -51,12 +51,12 @@ func (s *Server) signInPage(c echo.Context) error {
 }
 
 func (s *Server) signInSubmit(c echo.Context) error {
-	var in account.Credentials
-	if err := c.Bind(&in); err != nil {
+	var form credentialsJSON
+	if err := c.Bind(&form); err != nil {
 		return problem.Malformed("error_form_unreadable", "")
 	}
+	in := form.credentials(c.Request().UserAgent())
 	next := safeNext(c.FormValue("next"))
-	in.UserAgent = c.Request().UserAgent()
 	_, token, err := s.accounts.SignIn(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return s.formFailed(c, err, "signin", &signInPage{fieldsPage: fieldsPage{Page: s.page(c, "signin_title")}, Form: in, Next: next})

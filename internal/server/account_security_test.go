@@ -30,18 +30,16 @@ func TestChangingThePasswordEndsEveryOtherSession(t *testing.T) {
 	phone := rig.Client(t)
 	phone.SignUp("careful")
 	laptop := signIn(t, rig, "careful", "a long enough password", "Firefox on Linux")
-	run(t, phone, []scenario{
-		{"a wrong current password is a 401", "POST", "/api/v1/me/password", map[string]string{"current_password": "guess", "new_password": "a fresh passphrase"},
-			401, []string{`"wrong_password"`}, nil},
-		{"a common new password is refused", "POST", "/api/v1/me/password", map[string]string{"current_password": "a long enough password", "new_password": "qwertyuiop"},
-			422, []string{`"new_password":"This password is too easy to guess."`}, nil},
-		{"a password of spaces is refused", "POST", "/api/v1/me/password", map[string]string{"current_password": "a long enough password", "new_password": "            "},
-			422, []string{`"new_password":"A password cannot be only spaces."`}, nil},
-		{"the right one changes it", "POST", "/api/v1/me/password", map[string]string{"current_password": "a long enough password", "new_password": "a fresh passphrase"},
-			204, nil, nil},
-		{"this session goes on", "GET", "/api/v1/me", nil, 200, nil, nil},
+	numbered(t).run(phone, []scenario{
+		{Name: "a wrong current password is a 401", Method: "POST", Path: "/api/v1/me/password", Body: map[string]string{"current_password": "guess", "new_password": "a fresh passphrase"}, Status: 401, Expected: []string{`"wrong_password"`}},
+		{Name: "a common new password is refused", Method: "POST", Path: "/api/v1/me/password", Body: map[string]string{"current_password": "a long enough password", "new_password": "qwertyuiop"}, Status: 422, Expected: []string{`"new_password":"This password is too easy to guess."`}},
+		{Name: "a password of spaces is refused", Method: "POST", Path: "/api/v1/me/password", Body: map[string]string{"current_password": "a long enough password", "new_password": "            "}, Status: 422, Expected: []string{`"new_password":"A password cannot be only spaces."`}},
+		{Name: "the right one changes it", Method: "POST", Path: "/api/v1/me/password", Body: map[string]string{"current_password": "a long enough password", "new_password": "a fresh passphrase"}, Status: 204},
+		{Name: "this session goes on", Method: "GET", Path: "/api/v1/me", Status: 200},
 	})
-	run(t, laptop, []scenario{{"the other session has ended", "GET", "/api/v1/me", nil, 401, nil, nil}})
+	numbered(t).run(laptop, []scenario{
+		{Name: "the other session has ended", Method: "GET", Path: "/api/v1/me", Status: 401},
+	})
 	signIn(t, rig, "careful", "a fresh passphrase", "")
 	if r := rig.Client(t).Do("POST", "/api/v1/auth/login", map[string]string{"email": "careful@example.com", "password": "a long enough password"}); r.Status != http.StatusUnauthorized {
 		t.Fatalf("the old password still signs in: %d", r.Status)
@@ -72,13 +70,19 @@ func TestSessionsAreListedAndEndedOneByOneOrEverywhereElse(t *testing.T) {
 			ipad = it.ID
 		}
 	}
-	run(t, laptop, []scenario{
-		{"one session is ended", "DELETE", "/api/v1/me/sessions/" + ipad, nil, 204, nil, nil},
-		{"a session not yours is a 404", "DELETE", "/api/v1/me/sessions/" + ipad, nil, 404, nil, nil},
+	numbered(t).run(laptop, []scenario{
+		{Name: "one session is ended", Method: "DELETE", Path: "/api/v1/me/sessions/" + ipad, Status: 204},
+		{Name: "a session not yours is a 404", Method: "DELETE", Path: "/api/v1/me/sessions/" + ipad, Status: 404},
 	})
-	run(t, tablet, []scenario{{"the ended one no longer works", "GET", "/api/v1/me", nil, 401, nil, nil}})
-	run(t, laptop, []scenario{{"sign out everywhere else", "DELETE", "/api/v1/me/sessions", nil, 204, nil, nil}})
-	run(t, phone, []scenario{{"the phone is signed out", "GET", "/api/v1/me", nil, 401, nil, nil}})
+	numbered(t).run(tablet, []scenario{
+		{Name: "the ended one no longer works", Method: "GET", Path: "/api/v1/me", Status: 401},
+	})
+	numbered(t).run(laptop, []scenario{
+		{Name: "sign out everywhere else", Method: "DELETE", Path: "/api/v1/me/sessions", Status: 204},
+	})
+	numbered(t).run(phone, []scenario{
+		{Name: "the phone is signed out", Method: "GET", Path: "/api/v1/me", Status: 401},
+	})
 	r = laptop.Do("GET", "/api/v1/me/sessions", nil)
 	if strings.Count(string(r.Body), `"id"`) != 1 || !strings.Contains(string(r.Body), `"current":true`) {
 		t.Fatalf("after signing out elsewhere: %s", r.Body)
@@ -117,17 +121,15 @@ func TestAPasswordResetIsMailedWorksOnceAndEndsEverySession(t *testing.T) {
 		t.Fatalf("no link in %q", m.Text)
 	}
 	token, _ := url.QueryUnescape(match[1])
-	run(t, stranger, []scenario{
-		{"a made-up token is a 400", "POST", "/api/v1/auth/password-reset/confirm", map[string]string{"token": "made-up", "new_password": "a brand new passphrase"},
-			400, []string{`"reset_token_invalid"`}, nil},
-		{"a weak password is refused and keeps the link", "POST", "/api/v1/auth/password-reset/confirm", map[string]string{"token": token, "new_password": "short"},
-			422, []string{`"new_password":`}, nil},
-		{"the link sets a new password", "POST", "/api/v1/auth/password-reset/confirm", map[string]string{"token": token, "new_password": "a brand new passphrase"},
-			204, nil, nil},
-		{"and works only once", "POST", "/api/v1/auth/password-reset/confirm", map[string]string{"token": token, "new_password": "yet another passphrase"},
-			400, []string{`"reset_token_invalid"`}, nil},
+	numbered(t).run(stranger, []scenario{
+		{Name: "a made-up token is a 400", Method: "POST", Path: "/api/v1/auth/password-reset/confirm", Body: map[string]string{"token": "made-up", "new_password": "a brand new passphrase"}, Status: 400, Expected: []string{`"reset_token_invalid"`}},
+		{Name: "a weak password is refused and keeps the link", Method: "POST", Path: "/api/v1/auth/password-reset/confirm", Body: map[string]string{"token": token, "new_password": "short"}, Status: 422, Expected: []string{`"new_password":`}},
+		{Name: "the link sets a new password", Method: "POST", Path: "/api/v1/auth/password-reset/confirm", Body: map[string]string{"token": token, "new_password": "a brand new passphrase"}, Status: 204},
+		{Name: "and works only once", Method: "POST", Path: "/api/v1/auth/password-reset/confirm", Body: map[string]string{"token": token, "new_password": "yet another passphrase"}, Status: 400, Expected: []string{`"reset_token_invalid"`}},
 	})
-	run(t, owner, []scenario{{"every session has ended", "GET", "/api/v1/me", nil, 401, nil, nil}})
+	numbered(t).run(owner, []scenario{
+		{Name: "every session has ended", Method: "GET", Path: "/api/v1/me", Status: 401},
+	})
 	signIn(t, rig, "absent_minded", "a brand new passphrase", "")
 
 	// In Chinese for someone whose browser asks for it.
@@ -204,7 +206,9 @@ func TestThePasswordAndSessionPagesWorkInBothLanguages(t *testing.T) {
 	}
 	redirected(t, "changing the password", pageForm(t, laptop, "/settings/password",
 		url.Values{"current_password": {"a long enough password"}, "new_password": {"a paged passphrase"}}), "/settings/sessions?password=1")
-	run(t, phone, []scenario{{"the phone was signed out", "GET", "/api/v1/me", nil, 401, nil, nil}})
+	numbered(t).run(phone, []scenario{
+		{Name: "the phone was signed out", Method: "GET", Path: "/api/v1/me", Status: 401},
+	})
 	if r := pageForm(t, laptop, "/settings/password", url.Values{"current_password": {"wrong"}, "new_password": {"whatever it is"}}); r.Status != http.StatusUnprocessableEntity ||
 		!strings.Contains(string(r.Body), `data-testid="error-current_password"`) {
 		t.Fatalf("a wrong current password on the page: %d\n%s", r.Status, r.Body)
@@ -223,7 +227,9 @@ func TestThePasswordAndSessionPagesWorkInBothLanguages(t *testing.T) {
 	if r := csrfForm(t, rig, visitor, "/reset", url.Values{"token": {token}, "new_password": {"a mailed passphrase"}}); r.Status != http.StatusBadRequest {
 		t.Fatalf("the link again: %d", r.Status)
 	}
-	run(t, laptop, []scenario{{"the reset signed the laptop out", "GET", "/api/v1/me", nil, 401, nil, nil}})
+	numbered(t).run(laptop, []scenario{
+		{Name: "the reset signed the laptop out", Method: "GET", Path: "/api/v1/me", Status: 401},
+	})
 }
 
 func TestTheAccountPagesStayWithinTheirBudget(t *testing.T) {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -10,27 +11,51 @@ import (
 	"guildhall/internal/testrig"
 )
 
+// scenario is one request and what its answer must and must not hold
+// (PocketBase's ApiScenario, with its NotExpectedContent).
 type scenario struct {
-	name   string
-	method string
-	path   string
-	body   any
-	status int
-	want   []string // substrings of the response body
-	header []string
+	Name        string
+	As          *testrig.Client // who sends it, in a list of many viewers; else run's client
+	Method      string
+	Path        string
+	Body        any      // a string is sent as is, anything else as JSON
+	Header      []string // name, value, …
+	Status      int
+	Expected    []string // substrings the body must hold
+	NotExpected []string // substrings it must not: what would be a leak
 }
 
-func run(t *testing.T, c *testrig.Client, cases []scenario) {
-	t.Helper()
+// steps runs a test's scenarios in order and numbers them across all its
+// run calls (01_…, 02_…): a step may depend on every one before it, so
+// -run on step 05 alone is known to need 01 to 04.
+type steps struct {
+	t *testing.T
+	n int
+}
+
+func numbered(t *testing.T) *steps { return &steps{t: t} }
+
+func (s *steps) run(c *testrig.Client, cases []scenario) {
+	s.t.Helper()
 	for _, sc := range cases {
-		t.Run(sc.name, func(t *testing.T) {
-			r := c.Do(sc.method, sc.path, sc.body, sc.header...)
-			if r.Status != sc.status {
-				t.Fatalf("%s %s: status %d, want %d: %s", sc.method, sc.path, r.Status, sc.status, r.Body)
+		s.n++
+		s.t.Run(fmt.Sprintf("%02d_%s", s.n, sc.Name), func(t *testing.T) {
+			who := c
+			if sc.As != nil {
+				who = sc.As
 			}
-			for _, w := range sc.want {
+			r := who.Do(sc.Method, sc.Path, sc.Body, sc.Header...)
+			if r.Status != sc.Status {
+				t.Fatalf("%s %s: status %d, want %d: %s", sc.Method, sc.Path, r.Status, sc.Status, r.Body)
+			}
+			for _, w := range sc.Expected {
 				if !strings.Contains(string(r.Body), w) {
-					t.Errorf("%s %s: body lacks %q: %s", sc.method, sc.path, w, r.Body)
+					t.Errorf("%s %s: body lacks %q: %s", sc.Method, sc.Path, w, r.Body)
+				}
+			}
+			for _, w := range sc.NotExpected {
+				if strings.Contains(string(r.Body), w) {
+					t.Errorf("%s %s: body holds %q: %s", sc.Method, sc.Path, w, r.Body)
 				}
 			}
 		})
@@ -42,74 +67,103 @@ func signUpBody(handle, email string) map[string]string {
 }
 
 func TestSignUpAnswersEveryKindOfInputAsTheContractSays(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	c := rig.Client(t)
-	run(t, c, []scenario{
-		{"a valid sign-up creates the user and a token", "POST", "/api/v1/auth/signup", signUpBody("chen_xb", "chen@example.com"),
-			201, []string{`"handle":"chen_xb"`, `"display_name":"陈小北"`, `"token":"`}, nil},
-		{"a taken handle is a conflict naming the handle", "POST", "/api/v1/auth/signup", signUpBody("chen_xb", "other@example.com"),
-			409, []string{`"code":"handle_taken"`, `"handle":`}, nil},
-		{"a handle differing only in case is taken too", "POST", "/api/v1/auth/signup", signUpBody("CHEN_XB", "other@example.com"),
-			409, []string{`"handle_taken"`}, nil},
-		{"a taken email is a conflict naming the email", "POST", "/api/v1/auth/signup", signUpBody("someone_else", "Chen@Example.com"),
-			409, []string{`"code":"email_taken"`, `"email":`}, nil},
-		{"a released handle is free again after an email conflict", "POST", "/api/v1/auth/signup", signUpBody("someone_else", "else@example.com"),
-			201, []string{`"handle":"someone_else"`}, nil},
-		{"every bad field is named", "POST", "/api/v1/auth/signup",
-			map[string]string{"email": "not-an-email", "password": "short", "handle": "a!", "display_name": ""},
-			422, []string{`"email":`, `"password":`, `"handle":`, `"display_name":`}, nil},
-		{"a reserved handle is refused", "POST", "/api/v1/auth/signup", signUpBody("admin", "admin@example.com"),
-			422, []string{`"handle":"This handle is reserved."`}, nil},
-		{"a handle longer than 30 is refused", "POST", "/api/v1/auth/signup", signUpBody(strings.Repeat("a", 31), "long@example.com"),
-			422, []string{`"handle":`}, nil},
-		{"an overlong display name is refused", "POST", "/api/v1/auth/signup",
-			map[string]string{"email": "x@example.com", "password": "a long enough password", "handle": "xxx", "display_name": strings.Repeat("名", 51)},
-			422, []string{`"display_name":"This is too long."`}, nil},
-		{"a guessable password is refused", "POST", "/api/v1/auth/signup",
-			map[string]string{"email": "y@example.com", "password": "password123", "handle": "yyy", "display_name": "Y"},
-			422, []string{`"password":`}, nil},
-		{"malformed JSON is a 400", "POST", "/api/v1/auth/signup", `{"email": `, 400, []string{`"code":"malformed_request"`}, nil},
-		{"a wrong type names the field", "POST", "/api/v1/auth/signup", `{"email": 5}`, 422, []string{`"email":"must be a string"`}, nil},
-		{"an unknown field is named", "POST", "/api/v1/auth/signup", `{"emial": "a@b.co"}`, 422, []string{`"emial":"unknown field"`}, nil},
-		{"two JSON values are refused", "POST", "/api/v1/auth/signup", `{} {}`, 400, []string{`"malformed_request"`}, nil},
-		{"a form post to the API is unsupported", "POST", "/api/v1/auth/signup", nil, 415, []string{`"unsupported_media_type"`},
-			[]string{"Content-Type", "application/x-www-form-urlencoded"}},
-		{"an oversized body is a 413", "POST", "/api/v1/auth/signup", `{"bio": "` + strings.Repeat("x", 2<<20) + `"}`, 413, []string{`"body_too_large"`}, nil},
+	steps.run(c, []scenario{
+		{Name: "a valid sign-up creates the user and a token", Method: "POST", Path: "/api/v1/auth/signup",
+			Body: signUpBody("chen_xb", "chen@example.com"), Status: 201,
+			Expected: []string{`"handle":"chen_xb"`, `"display_name":"陈小北"`, `"token":"`}},
+		{Name: "a taken handle is a conflict naming the handle", Method: "POST", Path: "/api/v1/auth/signup",
+			Body: signUpBody("chen_xb", "other@example.com"), Status: 409,
+			Expected: []string{`"code":"handle_taken"`, `"handle":`}},
+		{Name: "a handle differing only in case is taken too", Method: "POST", Path: "/api/v1/auth/signup",
+			Body: signUpBody("CHEN_XB", "other@example.com"), Status: 409, Expected: []string{`"handle_taken"`}},
+		{Name: "a taken email is a conflict naming the email", Method: "POST", Path: "/api/v1/auth/signup",
+			Body: signUpBody("someone_else", "Chen@Example.com"), Status: 409,
+			Expected: []string{`"code":"email_taken"`, `"email":`}},
+		{Name: "a released handle is free again after an email conflict", Method: "POST", Path: "/api/v1/auth/signup",
+			Body: signUpBody("someone_else", "else@example.com"), Status: 201,
+			Expected: []string{`"handle":"someone_else"`}},
+		{Name: "every bad field is named", Method: "POST", Path: "/api/v1/auth/signup",
+			Body:   map[string]string{"email": "not-an-email", "password": "short", "handle": "a!", "display_name": ""},
+			Status: 422, Expected: []string{`"email":`, `"password":`, `"handle":`, `"display_name":`}},
+		{Name: "a reserved handle is refused", Method: "POST", Path: "/api/v1/auth/signup",
+			Body: signUpBody("admin", "admin@example.com"), Status: 422,
+			Expected: []string{`"handle":"This handle is reserved."`}},
+		{Name: "a handle longer than 30 is refused", Method: "POST", Path: "/api/v1/auth/signup",
+			Body: signUpBody(strings.Repeat("a", 31), "long@example.com"), Status: 422, Expected: []string{`"handle":`}},
+		{Name: "an overlong display name is refused", Method: "POST", Path: "/api/v1/auth/signup",
+			Body:   map[string]string{"email": "x@example.com", "password": "a long enough password", "handle": "xxx", "display_name": strings.Repeat("名", 51)},
+			Status: 422, Expected: []string{`"display_name":"This is too long."`}},
+		{Name: "a guessable password is refused", Method: "POST", Path: "/api/v1/auth/signup",
+			Body:   map[string]string{"email": "y@example.com", "password": "password123", "handle": "yyy", "display_name": "Y"},
+			Status: 422, Expected: []string{`"password":`}},
+		{Name: "malformed JSON is a 400", Method: "POST", Path: "/api/v1/auth/signup", Body: `{"email": `, Status: 400,
+			Expected: []string{`"code":"malformed_request"`}},
+		{Name: "a wrong type names the field", Method: "POST", Path: "/api/v1/auth/signup", Body: `{"email": 5}`,
+			Status: 422, Expected: []string{`"email":"must be a string"`}},
+		{Name: "an unknown field is named", Method: "POST", Path: "/api/v1/auth/signup", Body: `{"emial": "a@b.co"}`,
+			Status: 422, Expected: []string{`"emial":"unknown field"`}},
+		{Name: "two JSON values are refused", Method: "POST", Path: "/api/v1/auth/signup", Body: `{} {}`, Status: 400,
+			Expected: []string{`"malformed_request"`}},
+		{Name: "a form post to the API is unsupported", Method: "POST", Path: "/api/v1/auth/signup", Status: 415,
+			Expected: []string{`"unsupported_media_type"`},
+			Header:   []string{"Content-Type", "application/x-www-form-urlencoded"}},
+		{Name: "an oversized body is a 413", Method: "POST", Path: "/api/v1/auth/signup",
+			Body: `{"bio": "` + strings.Repeat("x", 2<<20) + `"}`, Status: 413, Expected: []string{`"body_too_large"`}},
 	})
 }
 
 func TestSignInSessionsAndProfileFollowTheContract(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	owner := rig.Client(t)
 	owner.SignUp("mei_ling")
 	visitor := rig.Client(t)
-	run(t, visitor, []scenario{
-		{"the right password signs in", "POST", "/api/v1/auth/login", map[string]string{"email": "MEI_LING@example.com", "password": "a long enough password"},
-			200, []string{`"token":"`, `"email":"mei_ling@example.com"`}, nil},
-		{"a wrong password is a 401", "POST", "/api/v1/auth/login", map[string]string{"email": "mei_ling@example.com", "password": "wrong password!!"},
-			401, []string{`"code":"wrong_credentials"`}, nil},
-		{"an unknown email is the same 401", "POST", "/api/v1/auth/login", map[string]string{"email": "nobody@example.com", "password": "wrong password!!"},
-			401, []string{`"code":"wrong_credentials"`}, nil},
-		{"empty credentials name the fields", "POST", "/api/v1/auth/login", map[string]string{}, 422, []string{`"email":`, `"password":`}, nil},
-		{"me without a token is a 401", "GET", "/api/v1/me", nil, 401, []string{`"code":"unauthenticated"`}, nil},
-		{"a public profile shows public fields only", "GET", "/api/v1/users/mei_ling", nil, 200, []string{`"handle":"mei_ling"`}, nil},
-		{"an unknown handle is a 404", "GET", "/api/v1/users/nobody_here", nil, 404, []string{`"not_found"`}, nil},
-		{"an unknown API route is a JSON 404", "GET", "/api/v1/no/such/thing", nil, 404, []string{`"code":"not_found"`}, nil},
-		{"a garbage bearer token is a 401", "GET", "/api/v1/me", nil, 401, []string{`"unauthenticated"`}, []string{"Authorization", "Bearer nope"}},
+	steps.run(visitor, []scenario{
+		{Name: "the right password signs in", Method: "POST", Path: "/api/v1/auth/login",
+			Body: map[string]string{"email": "MEI_LING@example.com", "password": "a long enough password"}, Status: 200,
+			Expected: []string{`"token":"`, `"email":"mei_ling@example.com"`}},
+		{Name: "a wrong password is a 401", Method: "POST", Path: "/api/v1/auth/login",
+			Body: map[string]string{"email": "mei_ling@example.com", "password": "wrong password!!"}, Status: 401,
+			Expected: []string{`"code":"wrong_credentials"`}},
+		{Name: "an unknown email is the same 401", Method: "POST", Path: "/api/v1/auth/login",
+			Body: map[string]string{"email": "nobody@example.com", "password": "wrong password!!"}, Status: 401,
+			Expected: []string{`"code":"wrong_credentials"`}},
+		{Name: "empty credentials name the fields", Method: "POST", Path: "/api/v1/auth/login",
+			Body: map[string]string{}, Status: 422, Expected: []string{`"email":`, `"password":`}},
+		{Name: "me without a token is a 401", Method: "GET", Path: "/api/v1/me", Status: 401,
+			Expected: []string{`"code":"unauthenticated"`}},
+		{Name: "a public profile shows public fields only", Method: "GET", Path: "/api/v1/users/mei_ling", Status: 200,
+			Expected: []string{`"handle":"mei_ling"`}, NotExpected: []string{"email"}},
+		{Name: "an unknown handle is a 404", Method: "GET", Path: "/api/v1/users/nobody_here", Status: 404,
+			Expected: []string{`"not_found"`}},
+		{Name: "an unknown API route is a JSON 404", Method: "GET", Path: "/api/v1/no/such/thing", Status: 404,
+			Expected: []string{`"code":"not_found"`}},
+		{Name: "a garbage bearer token is a 401", Method: "GET", Path: "/api/v1/me", Status: 401,
+			Expected: []string{`"unauthenticated"`}, Header: []string{"Authorization", "Bearer nope"}},
 	})
-	if r := visitor.Do("GET", "/api/v1/users/mei_ling", nil); strings.Contains(string(r.Body), "email") {
-		t.Errorf("public profile leaks the email: %s", r.Body)
-	}
-	run(t, owner, []scenario{
-		{"me with a token is the user", "GET", "/api/v1/me", nil, 200, []string{`"handle":"mei_ling"`, `"email":"mei_ling@example.com"`}, nil},
-		{"a profile change is saved", "PATCH", "/api/v1/me", map[string]string{"bio": "做皮具十年", "locale": "zh-CN"}, 200, []string{`"bio":"做皮具十年"`, `"locale":"zh-CN"`}, nil},
-		{"the change is there on the next read", "GET", "/api/v1/users/mei_ling", nil, 200, []string{`"bio":"做皮具十年"`}, nil},
-		{"an unknown locale is refused", "PATCH", "/api/v1/me", map[string]string{"locale": "fr"}, 422, []string{`"locale":`}, nil},
-		{"a bio over 500 characters is refused", "PATCH", "/api/v1/me", map[string]string{"bio": strings.Repeat("字", 501)}, 422, []string{`"bio":"This is too long."`}, nil},
-		{"an avatar that was never uploaded is refused", "PATCH", "/api/v1/me", map[string]string{"avatar_media_id": "m123"}, 422, []string{`"avatar_media_id":`}, nil},
-		{"an empty display name is refused", "PATCH", "/api/v1/me", map[string]string{"display_name": "  "}, 422, []string{`"display_name":"This field is required."`}, nil},
-		{"signing out ends the session", "POST", "/api/v1/auth/logout", nil, 204, nil, nil},
-		{"the old token no longer works", "GET", "/api/v1/me", nil, 401, nil, nil},
+	steps.run(owner, []scenario{
+		{Name: "me with a token is the user", Method: "GET", Path: "/api/v1/me", Status: 200,
+			Expected: []string{`"handle":"mei_ling"`, `"email":"mei_ling@example.com"`}},
+		{Name: "a profile change is saved", Method: "PATCH", Path: "/api/v1/me",
+			Body: map[string]string{"bio": "做皮具十年", "locale": "zh-CN"}, Status: 200,
+			Expected: []string{`"bio":"做皮具十年"`, `"locale":"zh-CN"`}},
+		{Name: "the change is there on the next read", Method: "GET", Path: "/api/v1/users/mei_ling", Status: 200,
+			Expected: []string{`"bio":"做皮具十年"`}},
+		{Name: "an unknown locale is refused", Method: "PATCH", Path: "/api/v1/me",
+			Body: map[string]string{"locale": "fr"}, Status: 422, Expected: []string{`"locale":`}},
+		{Name: "a bio over 500 characters is refused", Method: "PATCH", Path: "/api/v1/me",
+			Body: map[string]string{"bio": strings.Repeat("字", 501)}, Status: 422,
+			Expected: []string{`"bio":"This is too long."`}},
+		{Name: "an avatar that was never uploaded is refused", Method: "PATCH", Path: "/api/v1/me",
+			Body: map[string]string{"avatar_media_id": "m123"}, Status: 422, Expected: []string{`"avatar_media_id":`}},
+		{Name: "an empty display name is refused", Method: "PATCH", Path: "/api/v1/me",
+			Body: map[string]string{"display_name": "  "}, Status: 422,
+			Expected: []string{`"display_name":"This field is required."`}},
+		{Name: "signing out ends the session", Method: "POST", Path: "/api/v1/auth/logout", Status: 204},
+		{Name: "the old token no longer works", Method: "GET", Path: "/api/v1/me", Status: 401},
 	})
 }
 
@@ -153,6 +207,7 @@ func TestOfTwentyRacingSignUpsForOneHandleExactlyOneWins(t *testing.T) {
 }
 
 func TestACookieSessionNeedsTheCSRFTokenToWrite(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	c := rig.Client(t)
 	// Sign up through the page: the browser way, with the form's token.
@@ -172,11 +227,17 @@ func TestACookieSessionNeedsTheCSRFTokenToWrite(t *testing.T) {
 	}
 	// Signing up rotated the token: the one from before is worth nothing.
 	fresh := csrfCookie(t, rig, c)
-	run(t, c, []scenario{
-		{"a cookie session reads the API", "GET", "/api/v1/me", nil, 200, []string{`"page_user"`}, nil},
-		{"a cookie write without the token is refused", "PATCH", "/api/v1/me", map[string]string{"bio": "x"}, 403, []string{`"csrf_failed"`}, nil},
-		{"the token from before sign-up is refused", "PATCH", "/api/v1/me", map[string]string{"bio": "x"}, 403, []string{`"csrf_failed"`}, []string{"X-CSRF-Token", token}},
-		{"a cookie write with the token goes through", "PATCH", "/api/v1/me", map[string]string{"bio": "x"}, 200, []string{`"bio":"x"`}, []string{"X-CSRF-Token", fresh}},
+	steps.run(c, []scenario{
+		{Name: "a cookie session reads the API", Method: "GET", Path: "/api/v1/me", Status: 200,
+			Expected: []string{`"page_user"`}},
+		{Name: "a cookie write without the token is refused", Method: "PATCH", Path: "/api/v1/me",
+			Body: map[string]string{"bio": "x"}, Status: 403, Expected: []string{`"csrf_failed"`}},
+		{Name: "the token from before sign-up is refused", Method: "PATCH", Path: "/api/v1/me",
+			Body: map[string]string{"bio": "x"}, Status: 403, Expected: []string{`"csrf_failed"`},
+			Header: []string{"X-CSRF-Token", token}},
+		{Name: "a cookie write with the token goes through", Method: "PATCH", Path: "/api/v1/me",
+			Body: map[string]string{"bio": "x"}, Status: 200, Expected: []string{`"bio":"x"`},
+			Header: []string{"X-CSRF-Token", fresh}},
 	})
 }
 
@@ -208,17 +269,20 @@ func TestSignInFailuresSlowOnlyTheAddressTheyCameFrom(t *testing.T) {
 }
 
 func TestReadyzNamesTheBackingServiceThatIsDown(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	c := rig.Client(t)
-	run(t, c, []scenario{
-		{"all up is ready", "GET", "/readyz", nil, 200, []string{`"mongodb":"ok"`, `"search":"ok"`, `"storage":"ok"`}, nil},
-		{"healthz is alive", "GET", "/healthz", nil, 200, []string{`"ok"`}, nil},
+	steps.run(c, []scenario{
+		{Name: "all up is ready", Method: "GET", Path: "/readyz", Status: 200,
+			Expected: []string{`"mongodb":"ok"`, `"search":"ok"`, `"storage":"ok"`}},
+		{Name: "healthz is alive", Method: "GET", Path: "/healthz", Status: 200, Expected: []string{`"ok"`}},
 	})
 	if err := rig.App.Index.Close(); err != nil {
 		t.Fatal(err)
 	}
-	run(t, c, []scenario{
-		{"a closed search index is named", "GET", "/readyz", nil, 503, []string{`"failing":["search"]`, `"mongodb":"ok"`}, nil},
+	steps.run(c, []scenario{
+		{Name: "a closed search index is named", Method: "GET", Path: "/readyz", Status: 503,
+			Expected: []string{`"failing":["search"]`, `"mongodb":"ok"`}},
 	})
 }
 
@@ -268,15 +332,11 @@ func postForm(t *testing.T, c *testrig.Client, path, form string) *testrig.Respo
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	return &testrig.Response{Status: resp.StatusCode, Header: resp.Header}
+	return c.Send(req)
 }
 
 func TestOnlyAdminsChangeRoles(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	boss := rig.Client(t)
 	boss.SignUp("boss")
@@ -285,14 +345,19 @@ func TestOnlyAdminsChangeRoles(t *testing.T) {
 	}
 	member := rig.Client(t)
 	member.SignUp("member")
-	run(t, member, []scenario{
-		{"a member may not grant roles", "POST", "/api/v1/admin/users/member/roles", map[string]any{"add": []string{"admin"}}, 403, []string{`"needs_role_admin"`}, nil},
+	steps.run(member, []scenario{
+		{Name: "a member may not grant roles", Method: "POST", Path: "/api/v1/admin/users/member/roles",
+			Body: map[string]any{"add": []string{"admin"}}, Status: 403, Expected: []string{`"needs_role_admin"`}},
 	})
-	run(t, boss, []scenario{
-		{"an admin makes a curator", "POST", "/api/v1/admin/users/member/roles", map[string]any{"add": []string{"curator"}}, 200, []string{`"roles":["curator"]`}, nil},
-		{"an unknown role is named", "POST", "/api/v1/admin/users/member/roles", map[string]any{"add": []string{"king"}}, 422, []string{`"roles":`}, nil},
-		{"an unknown user is a 404", "POST", "/api/v1/admin/users/nobody_here/roles", map[string]any{"add": []string{"curator"}}, 404, nil, nil},
-		{"and the role can be taken back", "POST", "/api/v1/admin/users/member/roles", map[string]any{"remove": []string{"curator"}}, 200, []string{`"roles":[]`}, nil},
+	steps.run(boss, []scenario{
+		{Name: "an admin makes a curator", Method: "POST", Path: "/api/v1/admin/users/member/roles",
+			Body: map[string]any{"add": []string{"curator"}}, Status: 200, Expected: []string{`"roles":["curator"]`}},
+		{Name: "an unknown role is named", Method: "POST", Path: "/api/v1/admin/users/member/roles",
+			Body: map[string]any{"add": []string{"king"}}, Status: 422, Expected: []string{`"roles":`}},
+		{Name: "an unknown user is a 404", Method: "POST", Path: "/api/v1/admin/users/nobody_here/roles",
+			Body: map[string]any{"add": []string{"curator"}}, Status: 404},
+		{Name: "and the role can be taken back", Method: "POST", Path: "/api/v1/admin/users/member/roles",
+			Body: map[string]any{"remove": []string{"curator"}}, Status: 200, Expected: []string{`"roles":[]`}},
 	})
 }
 
@@ -307,7 +372,9 @@ func TestTheOpenAPIDocumentDescribesTheAPI(t *testing.T) {
 	if !strings.HasPrefix(doc.OpenAPI, "3.") {
 		t.Fatalf("openapi %q", doc.OpenAPI)
 	}
-	// Every API route the app serves is described.
+	// Every API route the app serves is described, and every described
+	// one is served.
+	served := map[string]bool{}
 	for _, rt := range rig.App.Handler.Routes() {
 		path, ok := strings.CutPrefix(rt.Path, "/api/v1")
 		if !ok || path == "/*" || path == "/openapi.json" || strings.HasPrefix(rt.Method, "echo_route") {
@@ -319,8 +386,16 @@ func TestTheOpenAPIDocumentDescribesTheAPI(t *testing.T) {
 				parts[i] = "{" + p[1:] + "}"
 			}
 		}
+		served[strings.ToLower(rt.Method)+" "+strings.Join(parts, "/")] = true
 		if _, ok := doc.Paths[strings.Join(parts, "/")][strings.ToLower(rt.Method)]; !ok {
 			t.Errorf("the document lacks %s %s", rt.Method, strings.Join(parts, "/"))
+		}
+	}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if !served[method+" "+path] {
+				t.Errorf("the document describes %s %s, which no route serves", method, path)
+			}
 		}
 	}
 }

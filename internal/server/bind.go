@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode"
@@ -73,7 +74,7 @@ func jsonProblem(err error) error {
 			field = "body"
 		}
 		return &problem.Error{Kind: problem.KindInvalid, Code: "invalid",
-			Message: "error_wrong_type", Fields: map[string]string{field: jsonType(typ.Type.String())}}
+			Message: "error_wrong_type", Fields: map[string]string{field: jsonType(typ.Type)}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &problem.Error{Kind: problem.KindInvalid, Code: "unknown_field",
@@ -82,15 +83,21 @@ func jsonProblem(err error) error {
 	return problem.Malformed("error_body_unreadable", "")
 }
 
-func jsonType(goType string) string {
-	switch {
-	case goType == "string", goType == "*string":
+// jsonType names the JSON type a field wants by its Go kind, whatever
+// the request type it is declared in is called.
+func jsonType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
 		return "field_must_be_string"
-	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
 		return "field_must_be_number"
-	case strings.Contains(goType, "bool"):
+	case reflect.Bool:
 		return "field_must_be_bool"
-	case strings.HasPrefix(goType, "[]"):
+	case reflect.Slice, reflect.Array:
 		return "field_must_be_array"
 	}
 	return "field_must_be_object"

@@ -113,7 +113,7 @@ func TestEveryFormRefusesTooManyFields(t *testing.T) {
 // Run: go test -run '^$' -bench TheLargestInput -benchtime 20x ./internal/server/
 func BenchmarkTheLargestInputEachRouteAccepts(b *testing.B) {
 	rig := testrig.MustStart(b)
-	maker := openStudioB(b, rig, "bench_maker")
+	maker := openStudio(b, rig, "bench_maker")
 	r := maker.Do("POST", "/api/v1/groups", map[string]any{"name": "Bench kiln", "description": "x"})
 	var g struct{ Group struct{ ID string } }
 	r.JSON(b, &g)

@@ -19,10 +19,11 @@ import (
 	"guildhall/internal/testrig/browser"
 )
 
-// TestInABrowserAVisitorSignsUpSignsOutSignsInAndReadsThePagesInBothLanguages drives
-// the pages in a real Chromium: the forms' CSRF tokens, cookies, 303
-// redirects and UTF-8 all go through a browser, not a Go HTTP client.
-func TestInABrowserAVisitorSignsUpSignsOutSignsInAndReadsThePagesInBothLanguages(t *testing.T) {
+// TestInABrowserAnAccountWorksInBothLanguages signs a visitor up, out and
+// in and reads the pages in both languages in a real Chromium: the forms'
+// CSRF tokens, cookies, 303 redirects and UTF-8 all go through a browser,
+// not a Go HTTP client.
+func TestInABrowserAnAccountWorksInBothLanguages(t *testing.T) {
 	rig := testrig.MustStart(t)
 	ctx := browser.MustStart(t)
 
@@ -197,12 +198,11 @@ func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
 
-// TestInABrowserAMakerPublishesAWorkWithTwoImagesAndAVisitorFavouritesIt
-// walks a maker from sign-up through opening a studio to publishing a work
+// TestInABrowserAPublishedWorkIsFavourited walks a maker from sign-up through opening a studio to publishing a work
 // with two images uploaded by the browser's own multipart form, then a
 // second person finds the work on the maker page and favourites it through
 // app.js's fetch path, and the favourite outlives a reload.
-func TestInABrowserAMakerPublishesAWorkWithTwoImagesAndAVisitorFavouritesIt(t *testing.T) {
+func TestInABrowserAPublishedWorkIsFavourited(t *testing.T) {
 	rig := testrig.MustStart(t)
 	b := &tab{t: t, ctx: browser.MustStart(t), base: rig.URL}
 
@@ -452,7 +452,7 @@ func (b *tab) signUp(step, handle, name string) {
 	b.text(step, `[data-testid="nav-settings"]`, name)
 }
 
-func TestInABrowserAVisitorSearchesInChineseNarrowsByAFacetAndOpensAResult(t *testing.T) {
+func TestInABrowserAChineseSearchNarrowsByAFacet(t *testing.T) {
 	rig := testrig.MustStart(t)
 	maker := openStudio(t, rig, "chaju")
 	for _, w := range []map[string]any{

@@ -19,25 +19,13 @@ import (
 // createGroup makes a group through the API and returns its id.
 func createGroup(t *testing.T, owner *testrig.Client, body map[string]any) string {
 	t.Helper()
-	r := owner.Do("POST", "/api/v1/groups", body)
-	if r.Status != http.StatusCreated {
-		t.Fatalf("create group: %d %s", r.Status, r.Body)
-	}
-	var out struct{ Group struct{ ID string } }
-	r.JSON(t, &out)
-	return out.Group.ID
+	return created(t, owner, "/api/v1/groups", body, "group")
 }
 
 // startThread starts a thread through the API and returns its id.
 func startThread(t *testing.T, c *testrig.Client, groupID, title, body string) string {
 	t.Helper()
-	r := c.Do("POST", "/api/v1/groups/"+groupID+"/threads", map[string]any{"title": title, "body": body})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("start thread: %d %s", r.Status, r.Body)
-	}
-	var out struct{ Thread struct{ ID string } }
-	r.JSON(t, &out)
-	return out.Thread.ID
+	return created(t, c, "/api/v1/groups/"+groupID+"/threads", map[string]any{"title": title, "body": body}, "thread")
 }
 
 func member(t *testing.T, rig *testrig.Rig, handle, groupID string) *testrig.Client {
@@ -51,39 +39,60 @@ func member(t *testing.T, rig *testrig.Rig, handle, groupID string) *testrig.Cli
 }
 
 func TestGroupsThreadsAndRepliesFollowTheContract(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	owner := openStudio(t, rig, "potter")
 	fan := rig.Client(t)
 	fan.SignUp("clay_fan")
-	run(t, fan, []scenario{
-		{"only makers create groups", "POST", "/api/v1/groups", map[string]any{"name": "Fans"}, 403, []string{`"open_a_studio_first"`}, nil},
+	steps.run(fan, []scenario{
+		{Name: "only makers create groups", Method: "POST", Path: "/api/v1/groups",
+			Body: map[string]any{"name": "Fans"}, Status: 403, Expected: []string{`"open_a_studio_first"`}},
 	})
-	run(t, owner, []scenario{
-		{"a group needs a name", "POST", "/api/v1/groups", map[string]any{"description": "x"}, 422, []string{`"name":`}, nil},
-		{"visibility is public or private", "POST", "/api/v1/groups", map[string]any{"name": "G", "visibility": "secret"}, 422, []string{`"visibility":`}, nil},
-		{"join policy is open or approval", "POST", "/api/v1/groups", map[string]any{"name": "G", "join_policy": "invite"}, 422, []string{`"join_policy":`}, nil},
-		{"unknown fields are named", "POST", "/api/v1/groups", map[string]any{"name": "G", "colour": "red"}, 422, []string{`"colour":`}, nil},
+	steps.run(owner, []scenario{
+		{Name: "a group needs a name", Method: "POST", Path: "/api/v1/groups", Body: map[string]any{"description": "x"},
+			Status: 422, Expected: []string{`"name":`}},
+		{Name: "visibility is public or private", Method: "POST", Path: "/api/v1/groups",
+			Body: map[string]any{"name": "G", "visibility": "secret"}, Status: 422, Expected: []string{`"visibility":`}},
+		{Name: "join policy is open or approval", Method: "POST", Path: "/api/v1/groups",
+			Body: map[string]any{"name": "G", "join_policy": "invite"}, Status: 422, Expected: []string{`"join_policy":`}},
+		{Name: "unknown fields are named", Method: "POST", Path: "/api/v1/groups",
+			Body: map[string]any{"name": "G", "colour": "red"}, Status: 422, Expected: []string{`"colour":`}},
 	})
 	id := createGroup(t, owner, map[string]any{"name": "Workshop students", "description": "**Glazes** and kilns", "rules": "Be kind"})
-	run(t, owner, []scenario{
-		{"the group shows its owner and one member", "GET", "/api/v1/groups/" + id, nil, 200,
-			[]string{`"name":"Workshop students"`, `"visibility":"public"`, `"join_policy":"open"`, `"members":1`, `\u003cstrong\u003eGlazes`, `"role":"owner"`}, nil},
-		{"the maker lists the group", "GET", "/api/v1/makers/potter/groups", nil, 200, []string{`"name":"Workshop students"`, `"url":"/groups/` + id}, nil},
-		{"the owner renames it", "PATCH", "/api/v1/groups/" + id, map[string]any{"name": "Kiln club"}, 200, []string{`"name":"Kiln club"`}, nil},
-		{"and the maker page follows", "GET", "/api/v1/makers/potter", nil, 200, []string{`"name":"Kiln club"`}, nil},
+	steps.run(owner, []scenario{
+		{Name: "the group shows its owner and one member", Method: "GET", Path: "/api/v1/groups/" + id, Status: 200,
+			Expected: []string{`"name":"Workshop students"`, `"visibility":"public"`, `"join_policy":"open"`, `"members":1`, `\u003cstrong\u003eGlazes`, `"role":"owner"`}},
+		{Name: "the maker lists the group", Method: "GET", Path: "/api/v1/makers/potter/groups", Status: 200,
+			Expected: []string{`"name":"Workshop students"`, `"url":"/groups/` + id}},
+		{Name: "the owner renames it", Method: "PATCH", Path: "/api/v1/groups/" + id,
+			Body: map[string]any{"name": "Kiln club"}, Status: 200, Expected: []string{`"name":"Kiln club"`}},
+		{Name: "and the maker page follows", Method: "GET", Path: "/api/v1/makers/potter", Status: 200,
+			Expected: []string{`"name":"Kiln club"`}},
 	})
-	run(t, fan, []scenario{
-		{"a visitor reads a public group", "GET", "/api/v1/groups/" + id, nil, 200, []string{`"membership":null`}, nil},
-		{"only the owner edits it", "PATCH", "/api/v1/groups/" + id, map[string]any{"name": "Mine"}, 403, nil, nil},
-		{"a non-member cannot start a thread", "POST", "/api/v1/groups/" + id + "/threads", map[string]any{"title": "Hi", "body": "Hello"}, 403, []string{`"join_group_first"`}, nil},
-		{"joining an open group is immediate", "POST", "/api/v1/groups/" + id + "/join", nil, 200, []string{`"status":"active"`, `"role":"member"`}, nil},
-		{"joining again changes nothing", "POST", "/api/v1/groups/" + id + "/join", nil, 200, []string{`"status":"active"`}, nil},
-		{"the group counts two members", "GET", "/api/v1/groups/" + id, nil, 200, []string{`"members":2`}, nil},
-		{"members are listed owner first", "GET", "/api/v1/groups/" + id + "/members", nil, 200, []string{`"handle":"potter","name":"User potter","avatar_url":"","role":"owner"`, `"handle":"clay_fan"`}, nil},
-		{"pending requests are for moderators", "GET", "/api/v1/groups/" + id + "/members?status=pending", nil, 403, nil, nil},
-		{"a thread needs a title and a body", "POST", "/api/v1/groups/" + id + "/threads", map[string]any{"title": " "}, 422, []string{`"title":`, `"body":`}, nil},
-		{"a member cannot pin when starting", "POST", "/api/v1/groups/" + id + "/threads", map[string]any{"title": "x", "body": "y", "pinned": true}, 422, []string{`"pinned":`}, nil},
-		{"an unknown work cannot be linked", "POST", "/api/v1/groups/" + id + "/threads", map[string]any{"title": "x", "body": "y", "work_ids": []string{"nope"}}, 422, []string{`"work_ids":`}, nil},
+	steps.run(fan, []scenario{
+		{Name: "a visitor reads a public group", Method: "GET", Path: "/api/v1/groups/" + id, Status: 200,
+			Expected: []string{`"membership":null`}},
+		{Name: "only the owner edits it", Method: "PATCH", Path: "/api/v1/groups/" + id,
+			Body: map[string]any{"name": "Mine"}, Status: 403},
+		{Name: "a non-member cannot start a thread", Method: "POST", Path: "/api/v1/groups/" + id + "/threads",
+			Body: map[string]any{"title": "Hi", "body": "Hello"}, Status: 403, Expected: []string{`"join_group_first"`}},
+		{Name: "joining an open group is immediate", Method: "POST", Path: "/api/v1/groups/" + id + "/join",
+			Status: 200, Expected: []string{`"status":"active"`, `"role":"member"`}},
+		{Name: "joining again changes nothing", Method: "POST", Path: "/api/v1/groups/" + id + "/join", Status: 200,
+			Expected: []string{`"status":"active"`}},
+		{Name: "the group counts two members", Method: "GET", Path: "/api/v1/groups/" + id, Status: 200,
+			Expected: []string{`"members":2`}},
+		{Name: "members are listed owner first", Method: "GET", Path: "/api/v1/groups/" + id + "/members", Status: 200,
+			Expected: []string{`"handle":"potter","name":"User potter","avatar_url":"","role":"owner"`, `"handle":"clay_fan"`}},
+		{Name: "pending requests are for moderators", Method: "GET",
+			Path: "/api/v1/groups/" + id + "/members?status=pending", Status: 403},
+		{Name: "a thread needs a title and a body", Method: "POST", Path: "/api/v1/groups/" + id + "/threads",
+			Body: map[string]any{"title": " "}, Status: 422, Expected: []string{`"title":`, `"body":`}},
+		{Name: "a member cannot pin when starting", Method: "POST", Path: "/api/v1/groups/" + id + "/threads",
+			Body: map[string]any{"title": "x", "body": "y", "pinned": true}, Status: 422, Expected: []string{`"pinned":`}},
+		{Name: "an unknown work cannot be linked", Method: "POST", Path: "/api/v1/groups/" + id + "/threads",
+			Body: map[string]any{"title": "x", "body": "y", "work_ids": []string{"nope"}}, Status: 422,
+			Expected: []string{`"work_ids":`}},
 	})
 	vase := createWork(t, owner, merge(wallet("published"), "title", "Celadon vase"))
 	r := fan.Do("POST", "/api/v1/groups/"+id+"/threads", map[string]any{"title": "My first glaze", "body": "Look at **this**", "work_ids": []string{vase}})
@@ -93,50 +102,78 @@ func TestGroupsThreadsAndRepliesFollowTheContract(t *testing.T) {
 	var created struct{ Thread struct{ ID string } }
 	r.JSON(t, &created)
 	th := created.Thread.ID
-	run(t, fan, []scenario{
-		{"the thread carries its work card and counts", "GET", "/api/v1/threads/" + th, nil, 200,
-			[]string{`"title":"My first glaze"`, `\u003cstrong\u003ethis`, `"title":"Celadon vase"`, `"counts":{"replies":0,"reactions":0}`, `"pinned":false`, `"locked":false`, `"flags":[]`, `"pages":1`}, nil},
-		{"the work counts the thread", "GET", "/api/v1/works/" + vase, nil, 200, []string{`"threads":1`}, nil},
-		{"the group lists it", "GET", "/api/v1/groups/" + id + "/threads", nil, 200, []string{`"title":"My first glaze"`, `"replies":0`}, nil},
-		{"a bad sort is named", "GET", "/api/v1/groups/" + id + "/threads?sort=hot", nil, 422, []string{`"sort":`}, nil},
-		{"a reply needs a body", "POST", "/api/v1/threads/" + th + "/replies", map[string]any{"body": ""}, 422, []string{`"body":`}, nil},
-		{"a reply", "POST", "/api/v1/threads/" + th + "/replies", map[string]any{"body": "First!"}, 201, []string{`"id":"1"`, `"body":"First!"`}, nil},
-		{"a quote of it", "POST", "/api/v1/threads/" + th + "/replies", map[string]any{"body": "Agreed", "quote_id": "1"}, 201, []string{`"quote":{"id":"1","handle":"clay_fan","excerpt":"First!"}`}, nil},
-		{"a quote of nothing", "POST", "/api/v1/threads/" + th + "/replies", map[string]any{"body": "?", "quote_id": "99"}, 422, []string{`"quote_id":`}, nil},
-		{"the replies page", "GET", "/api/v1/threads/" + th + "/replies", nil, 200, []string{`"page":1`, `"pages":1`, `"First!"`, `"Agreed"`}, nil},
-		{"page two does not exist", "GET", "/api/v1/threads/" + th + "/replies?page=2", nil, 404, nil, nil},
-		{"page zero is invalid", "GET", "/api/v1/threads/" + th + "/replies?page=0", nil, 422, []string{`"page":`}, nil},
-		{"the author edits a reply", "PATCH", "/api/v1/threads/" + th + "/replies/1", map[string]any{"body": "First, edited"}, 200, []string{`"edited":true`, `"First, edited"`}, nil},
-		{"likes the thread", "POST", "/api/v1/threads/" + th + "/reactions", nil, 204, nil, nil},
-		{"twice", "POST", "/api/v1/threads/" + th + "/reactions", nil, 204, nil, nil},
-		{"and a reply", "POST", "/api/v1/threads/" + th + "/replies/2/reactions", nil, 204, nil, nil},
-		{"the like counts once", "GET", "/api/v1/threads/" + th, nil, 200, []string{`"reactions":1`, `"reacted":true`, `"replies":2`}, nil},
-		{"the reply's like shows", "GET", "/api/v1/threads/" + th + "/replies", nil, 200, []string{`"reactions":1,"reacted":true`}, nil},
-		{"unlike", "DELETE", "/api/v1/threads/" + th + "/reactions", nil, 204, nil, nil},
-		{"unliked", "GET", "/api/v1/threads/" + th, nil, 200, []string{`"reactions":0`, `"reacted":false`}, nil},
-		{"a member cannot pin", "PATCH", "/api/v1/threads/" + th, map[string]any{"pinned": true}, 403, nil, nil},
-		{"the author edits the title", "PATCH", "/api/v1/threads/" + th, map[string]any{"title": "My first celadon"}, 200, []string{`"title":"My first celadon"`, `"edited":true`}, nil},
+	steps.run(fan, []scenario{
+		{Name: "the thread carries its work card and counts", Method: "GET", Path: "/api/v1/threads/" + th, Status: 200,
+			Expected: []string{`"title":"My first glaze"`, `\u003cstrong\u003ethis`, `"title":"Celadon vase"`, `"counts":{"replies":0,"reactions":0}`, `"pinned":false`, `"locked":false`, `"flags":[]`, `"pages":1`}},
+		{Name: "the work counts the thread", Method: "GET", Path: "/api/v1/works/" + vase, Status: 200,
+			Expected: []string{`"threads":1`}},
+		{Name: "the group lists it", Method: "GET", Path: "/api/v1/groups/" + id + "/threads", Status: 200,
+			Expected: []string{`"title":"My first glaze"`, `"replies":0`}},
+		{Name: "a bad sort is named", Method: "GET", Path: "/api/v1/groups/" + id + "/threads?sort=hot", Status: 422,
+			Expected: []string{`"sort":`}},
+		{Name: "a reply needs a body", Method: "POST", Path: "/api/v1/threads/" + th + "/replies",
+			Body: map[string]any{"body": ""}, Status: 422, Expected: []string{`"body":`}},
+		{Name: "a reply", Method: "POST", Path: "/api/v1/threads/" + th + "/replies",
+			Body: map[string]any{"body": "First!"}, Status: 201, Expected: []string{`"id":"1"`, `"body":"First!"`}},
+		{Name: "a quote of it", Method: "POST", Path: "/api/v1/threads/" + th + "/replies",
+			Body: map[string]any{"body": "Agreed", "quote_id": "1"}, Status: 201,
+			Expected: []string{`"quote":{"id":"1","handle":"clay_fan","excerpt":"First!"}`}},
+		{Name: "a quote of nothing", Method: "POST", Path: "/api/v1/threads/" + th + "/replies",
+			Body: map[string]any{"body": "?", "quote_id": "99"}, Status: 422, Expected: []string{`"quote_id":`}},
+		{Name: "the replies page", Method: "GET", Path: "/api/v1/threads/" + th + "/replies", Status: 200,
+			Expected: []string{`"page":1`, `"pages":1`, `"First!"`, `"Agreed"`}},
+		{Name: "page two does not exist", Method: "GET", Path: "/api/v1/threads/" + th + "/replies?page=2", Status: 404},
+		{Name: "page zero is invalid", Method: "GET", Path: "/api/v1/threads/" + th + "/replies?page=0", Status: 422,
+			Expected: []string{`"page":`}},
+		{Name: "the author edits a reply", Method: "PATCH", Path: "/api/v1/threads/" + th + "/replies/1",
+			Body: map[string]any{"body": "First, edited"}, Status: 200,
+			Expected: []string{`"edited":true`, `"First, edited"`}},
+		{Name: "likes the thread", Method: "POST", Path: "/api/v1/threads/" + th + "/reactions", Status: 204},
+		{Name: "twice", Method: "POST", Path: "/api/v1/threads/" + th + "/reactions", Status: 204},
+		{Name: "and a reply", Method: "POST", Path: "/api/v1/threads/" + th + "/replies/2/reactions", Status: 204},
+		{Name: "the like counts once", Method: "GET", Path: "/api/v1/threads/" + th, Status: 200,
+			Expected: []string{`"reactions":1`, `"reacted":true`, `"replies":2`}},
+		{Name: "the reply's like shows", Method: "GET", Path: "/api/v1/threads/" + th + "/replies", Status: 200,
+			Expected: []string{`"reactions":1,"reacted":true`}},
+		{Name: "unlike", Method: "DELETE", Path: "/api/v1/threads/" + th + "/reactions", Status: 204},
+		{Name: "unliked", Method: "GET", Path: "/api/v1/threads/" + th, Status: 200,
+			Expected: []string{`"reactions":0`, `"reacted":false`}},
+		{Name: "a member cannot pin", Method: "PATCH", Path: "/api/v1/threads/" + th,
+			Body: map[string]any{"pinned": true}, Status: 403},
+		{Name: "the author edits the title", Method: "PATCH", Path: "/api/v1/threads/" + th,
+			Body: map[string]any{"title": "My first celadon"}, Status: 200,
+			Expected: []string{`"title":"My first celadon"`, `"edited":true`}},
 	})
-	run(t, owner, []scenario{
-		{"the owner cannot edit someone's reply", "PATCH", "/api/v1/threads/" + th + "/replies/1", map[string]any{"body": "mine"}, 403, nil, nil},
-		{"the owner pins and locks", "PATCH", "/api/v1/threads/" + th, map[string]any{"pinned": true, "locked": true}, 200, []string{`"pinned":true`, `"locked":true`}, nil},
-		{"a moderator may still reply to a locked thread", "POST", "/api/v1/threads/" + th + "/replies", map[string]any{"body": "Locked now"}, 201, nil, nil},
-		{"the owner deletes a reply", "DELETE", "/api/v1/threads/" + th + "/replies/2", nil, 204, nil, nil},
-		{"moderators still read it", "GET", "/api/v1/threads/" + th + "/replies", nil, 200, []string{`"body":"Agreed","body_html":"\u003cp\u003eAgreed\u003c/p\u003e\n","quote"`}, nil},
-		{"the owner cannot leave", "DELETE", "/api/v1/groups/" + id + "/membership", nil, 409, nil, nil},
+	steps.run(owner, []scenario{
+		{Name: "the owner cannot edit someone's reply", Method: "PATCH", Path: "/api/v1/threads/" + th + "/replies/1",
+			Body: map[string]any{"body": "mine"}, Status: 403},
+		{Name: "the owner pins and locks", Method: "PATCH", Path: "/api/v1/threads/" + th,
+			Body: map[string]any{"pinned": true, "locked": true}, Status: 200,
+			Expected: []string{`"pinned":true`, `"locked":true`}},
+		{Name: "a moderator may still reply to a locked thread", Method: "POST",
+			Path: "/api/v1/threads/" + th + "/replies", Body: map[string]any{"body": "Locked now"}, Status: 201},
+		{Name: "the owner deletes a reply", Method: "DELETE", Path: "/api/v1/threads/" + th + "/replies/2", Status: 204},
+		{Name: "moderators still read it", Method: "GET", Path: "/api/v1/threads/" + th + "/replies", Status: 200,
+			Expected: []string{`"body":"Agreed","body_html":"\u003cp\u003eAgreed\u003c/p\u003e\n","quote"`}},
+		{Name: "the owner cannot leave", Method: "DELETE", Path: "/api/v1/groups/" + id + "/membership", Status: 409},
 	})
-	run(t, fan, []scenario{
-		{"a locked thread refuses replies", "POST", "/api/v1/threads/" + th + "/replies", map[string]any{"body": "Hello?"}, 423, []string{`"thread_locked"`}, nil},
-		{"others see the reply as deleted", "GET", "/api/v1/threads/" + th + "/replies", nil, 200, []string{`"body":"","body_html":"","quote"`, `"deleted":true`}, nil},
-		{"leaving", "DELETE", "/api/v1/groups/" + id + "/membership", nil, 204, nil, nil},
-		{"leaves one member", "GET", "/api/v1/groups/" + id, nil, 200, []string{`"members":1`, `"membership":null`}, nil},
+	steps.run(fan, []scenario{
+		{Name: "a locked thread refuses replies", Method: "POST", Path: "/api/v1/threads/" + th + "/replies",
+			Body: map[string]any{"body": "Hello?"}, Status: 423, Expected: []string{`"thread_locked"`}},
+		{Name: "others see the reply as deleted", Method: "GET", Path: "/api/v1/threads/" + th + "/replies",
+			Status: 200, Expected: []string{`"body":"","body_html":"","quote"`, `"deleted":true`}},
+		{Name: "leaving", Method: "DELETE", Path: "/api/v1/groups/" + id + "/membership", Status: 204},
+		{Name: "leaves one member", Method: "GET", Path: "/api/v1/groups/" + id, Status: 200,
+			Expected: []string{`"members":1`, `"membership":null`}},
 	})
-	run(t, owner, []scenario{
-		{"the owner hides the thread", "PATCH", "/api/v1/threads/" + th, map[string]any{"hidden": true}, 200, []string{`"hidden":true`}, nil},
+	steps.run(owner, []scenario{
+		{Name: "the owner hides the thread", Method: "PATCH", Path: "/api/v1/threads/" + th,
+			Body: map[string]any{"hidden": true}, Status: 200, Expected: []string{`"hidden":true`}},
 	})
-	run(t, fan, []scenario{
-		{"a hidden thread is gone for others", "GET", "/api/v1/threads/" + th, nil, 404, nil, nil},
-		{"and from the group's list", "GET", "/api/v1/groups/" + id + "/threads", nil, 200, []string{`"items":[]`}, nil},
+	steps.run(fan, []scenario{
+		{Name: "a hidden thread is gone for others", Method: "GET", Path: "/api/v1/threads/" + th, Status: 404},
+		{Name: "and from the group's list", Method: "GET", Path: "/api/v1/groups/" + id + "/threads", Status: 200,
+			Expected: []string{`"items":[]`}},
 	})
 }
 
@@ -218,6 +255,7 @@ func TestTheAccessMatrix(t *testing.T) {
 }
 
 func TestRepliesArePagedFiftyToABucketInOrder(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	owner := openStudio(t, rig, "pager")
 	g := createGroup(t, owner, map[string]any{"name": "Long talk"})
@@ -249,13 +287,16 @@ func TestRepliesArePagedFiftyToABucketInOrder(t *testing.T) {
 			next++
 		}
 	}
-	run(t, owner, []scenario{
-		{"page=last is page three", "GET", "/api/v1/threads/" + th + "/replies?page=last", nil, 200, []string{`"page":3`, `"reply number 120"`}, nil},
-		{"the thread counts 120", "GET", "/api/v1/threads/" + th, nil, 200, []string{`"replies":120`, `"pages":3`}, nil},
+	steps.run(owner, []scenario{
+		{Name: "page=last is page three", Method: "GET", Path: "/api/v1/threads/" + th + "/replies?page=last",
+			Status: 200, Expected: []string{`"page":3`, `"reply number 120"`}},
+		{Name: "the thread counts 120", Method: "GET", Path: "/api/v1/threads/" + th, Status: 200,
+			Expected: []string{`"replies":120`, `"pages":3`}},
 	})
 }
 
 func TestFiftyConcurrentRepliesAreAllKeptExactlyOnce(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t, testrig.WithEnv("GUILDHALL_SERVICE_TIMEOUT", "2m"), testrig.WithEnv("GUILDHALL_REQUEST_TIMEOUT", "2m"))
 	owner := openStudio(t, rig, "busy_maker")
 	g := createGroup(t, owner, map[string]any{"name": "Busy"})
@@ -300,8 +341,9 @@ func TestFiftyConcurrentRepliesAreAllKeptExactlyOnce(t *testing.T) {
 			t.Fatalf("reply ids %v: want 1..50 in order", ids)
 		}
 	}
-	run(t, owner, []scenario{
-		{"the count is exact", "GET", "/api/v1/threads/" + th, nil, 200, []string{`"replies":50`}, nil},
+	steps.run(owner, []scenario{
+		{Name: "the count is exact", Method: "GET", Path: "/api/v1/threads/" + th, Status: 200,
+			Expected: []string{`"replies":50`}},
 	})
 }
 
@@ -316,6 +358,7 @@ func unread(t *testing.T, c *testrig.Client) (n int, items []struct{ Type, Title
 }
 
 func TestAMentionNotifiesTheMentionedUserOnce(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	owner := openStudio(t, rig, "host")
 	g := createGroup(t, owner, map[string]any{"name": "Talk"})
@@ -347,13 +390,15 @@ func TestAMentionNotifiesTheMentionedUserOnce(t *testing.T) {
 	if n, items := unread(t, owner); n != 2 || items[0].Type != "reply" || items[0].Excerpt != "Anyone?" {
 		t.Fatalf("after a reply the author has %d unread: %+v", n, items)
 	}
-	run(t, owner, []scenario{
-		{"mark all read", "POST", "/api/v1/notifications/read", nil, 204, nil, nil},
-		{"nothing unread", "GET", "/api/v1/notifications/unread", nil, 200, []string{`{"unread":0}`}, nil},
+	steps.run(owner, []scenario{
+		{Name: "mark all read", Method: "POST", Path: "/api/v1/notifications/read", Status: 204},
+		{Name: "nothing unread", Method: "GET", Path: "/api/v1/notifications/unread", Status: 200,
+			Expected: []string{`{"unread":0}`}},
 	})
 }
 
-func TestPrivateThreadsStayOutOfSearchFeedsAndPreviewsForThoseOutside(t *testing.T) {
+func TestPrivateThreadsStayHiddenFromThoseOutside(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	owner := openStudio(t, rig, "secret_keeper")
 	g := createGroup(t, owner, map[string]any{"name": "Backroom", "visibility": "private"})
@@ -365,68 +410,83 @@ func TestPrivateThreadsStayOutOfSearchFeedsAndPreviewsForThoseOutside(t *testing
 	th := startThread(t, owner, g, "Secret glaze recipe", "Ash and feldspar")
 	insider.Do("POST", "/api/v1/threads/"+th+"/replies", map[string]any{"body": "Thanks @secret_keeper"})
 	owner.Do("POST", "/api/v1/threads/"+th+"/replies", map[string]any{"body": "You're welcome @insider"})
-	for _, sc := range []struct {
-		who  *testrig.Client
-		sees bool
-	}{{insider, true}, {outsider, false}, {rig.Client(t), false}} {
-		body := string(sc.who.Do("GET", "/api/v1/search?type=threads&q=glaze", nil).Body)
-		if strings.Contains(body, "Secret glaze") != sc.sees {
-			t.Errorf("search: sees=%v: %s", sc.sees, body)
-		}
-	}
-	if !strings.Contains(string(insider.Do("GET", "/api/v1/feed", nil).Body), "Secret glaze recipe") {
-		t.Error("a member's feed lacks the private thread")
-	}
-	if strings.Contains(string(outsider.Do("GET", "/api/v1/feed", nil).Body), "Secret glaze") {
-		t.Error("a follower who is not a member sees the private thread in the feed")
-	}
+	steps.run(insider, []scenario{
+		{Name: "a member finds the thread", Method: "GET", Path: "/api/v1/search?type=threads&q=glaze", Status: 200,
+			Expected: []string{"Secret glaze"}},
+		{Name: "a member's feed has it", Method: "GET", Path: "/api/v1/feed", Status: 200,
+			Expected: []string{"Secret glaze recipe"}},
+	})
+	steps.run(outsider, []scenario{
+		{Name: "a follower outside does not find it", Method: "GET", Path: "/api/v1/search?type=threads&q=glaze",
+			Status: 200, NotExpected: []string{"Secret glaze"}},
+		{Name: "nor see it in the feed", Method: "GET", Path: "/api/v1/feed", Status: 200,
+			NotExpected: []string{"Secret glaze"}},
+	})
+	steps.run(rig.Client(t), []scenario{
+		{Name: "a visitor does not find it", Method: "GET", Path: "/api/v1/search?type=threads&q=glaze", Status: 200,
+			NotExpected: []string{"Secret glaze"}},
+	})
 	if n, items := unread(t, insider); n != 1 || items[0].Title != "Secret glaze recipe" {
 		t.Fatalf("the member's mention: %d %+v", n, items)
 	}
 	// Banned: access goes at once, everywhere.
-	run(t, owner, []scenario{
-		{"the owner bans the insider", "POST", "/api/v1/groups/" + g + "/members/insider", map[string]any{"status": "banned"}, 200, []string{`"status":"banned"`}, nil},
+	steps.run(owner, []scenario{
+		{Name: "the owner bans the insider", Method: "POST", Path: "/api/v1/groups/" + g + "/members/insider",
+			Body: map[string]any{"status": "banned"}, Status: 200, Expected: []string{`"status":"banned"`}},
 	})
-	run(t, insider, []scenario{
-		{"the thread is gone", "GET", "/api/v1/threads/" + th, nil, 404, nil, nil},
-		{"so are its replies", "GET", "/api/v1/threads/" + th + "/replies", nil, 404, nil, nil},
-		{"from search", "GET", "/api/v1/search?type=threads&q=glaze", nil, 200, []string{`"items":[]`}, nil},
-		{"the notification keeps no preview", "GET", "/api/v1/notifications", nil, 200, []string{`"hidden":true`, `"title":""`}, nil},
-		{"a banned member cannot rejoin", "POST", "/api/v1/groups/" + g + "/join", nil, 403, []string{`"banned_from_group"`}, nil},
+	steps.run(insider, []scenario{
+		{Name: "the thread is gone", Method: "GET", Path: "/api/v1/threads/" + th, Status: 404},
+		{Name: "so are its replies", Method: "GET", Path: "/api/v1/threads/" + th + "/replies", Status: 404},
+		{Name: "from search", Method: "GET", Path: "/api/v1/search?type=threads&q=glaze", Status: 200,
+			Expected: []string{`"items":[]`}},
+		{Name: "the notification keeps no preview", Method: "GET", Path: "/api/v1/notifications", Status: 200,
+			Expected: []string{`"hidden":true`, `"title":""`}, NotExpected: []string{"Secret glaze", "welcome", `"private"`, th}},
+		{Name: "a banned member cannot rejoin", Method: "POST", Path: "/api/v1/groups/" + g + "/join", Status: 403,
+			Expected: []string{`"banned_from_group"`}},
+		{Name: "nor does the feed show the thread", Method: "GET", Path: "/api/v1/feed", Status: 200,
+			NotExpected: []string{"Secret glaze"}},
 	})
-	if strings.Contains(string(insider.Do("GET", "/api/v1/feed", nil).Body), "Secret glaze") {
-		t.Error("the banned member's feed still shows the private thread")
-	}
 	// Made public, the group's threads are found by all.
-	run(t, owner, []scenario{
-		{"the owner opens the group", "PATCH", "/api/v1/groups/" + g, map[string]any{"visibility": "public"}, 200, nil, nil},
+	steps.run(owner, []scenario{
+		{Name: "the owner opens the group", Method: "PATCH", Path: "/api/v1/groups/" + g,
+			Body: map[string]any{"visibility": "public"}, Status: 200},
 	})
-	run(t, outsider, []scenario{
-		{"now anyone finds it", "GET", "/api/v1/search?type=threads&q=glaze", nil, 200, []string{"Secret glaze recipe"}, nil},
+	steps.run(outsider, []scenario{
+		{Name: "now anyone finds it", Method: "GET", Path: "/api/v1/search?type=threads&q=glaze", Status: 200,
+			Expected: []string{"Secret glaze recipe"}},
 	})
-	run(t, owner, []scenario{
-		{"closed again", "PATCH", "/api/v1/groups/" + g, map[string]any{"visibility": "private"}, 200, nil, nil},
+	steps.run(owner, []scenario{
+		{Name: "closed again", Method: "PATCH", Path: "/api/v1/groups/" + g,
+			Body: map[string]any{"visibility": "private"}, Status: 200},
 	})
-	run(t, outsider, []scenario{
-		{"and hidden again", "GET", "/api/v1/search?type=threads&q=glaze", nil, 200, []string{`"items":[]`}, nil},
+	steps.run(outsider, []scenario{
+		{Name: "and hidden again", Method: "GET", Path: "/api/v1/search?type=threads&q=glaze", Status: 200,
+			Expected: []string{`"items":[]`}},
 	})
 }
 
 func TestOffPlatformPostsWarnReadersAndReachTheModerators(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	owner := openStudio(t, rig, "mod_maker")
 	g := createGroup(t, owner, map[string]any{"name": "Market talk"})
 	seller := member(t, rig, "sly_seller", g)
 	reader := member(t, rig, "reader_x", g)
 	th := startThread(t, seller, g, "Selling my old tools", "便宜出，加微信 leather2024 私聊")
-	run(t, reader, []scenario{
-		{"the thread carries the flag", "GET", "/api/v1/threads/" + th, nil, 200, []string{`"flags":["off_platform"]`}, nil},
-		{"a clean reply carries none", "POST", "/api/v1/threads/" + th + "/replies", map[string]any{"body": "How much for the awl?"}, 201, []string{`"flags":[]`}, nil},
-		{"a reader reports the thread", "POST", "/api/v1/reports", map[string]any{"target_type": "thread", "target_id": th, "reason": "spam"}, 201, nil, nil},
-		{"a bad reason is named", "POST", "/api/v1/reports", map[string]any{"target_type": "thread", "target_id": th, "reason": "ugly"}, 422, []string{`"reason":`}, nil},
-		{"members do not see the queue", "GET", "/api/v1/moderation/reports", nil, 403, nil, nil},
-		{"a reader mutes the seller", "POST", "/api/v1/users/sly_seller/mute", nil, 204, nil, nil},
-		{"and sees the thread muted", "GET", "/api/v1/threads/" + th, nil, 200, []string{`"muted":true`}, nil},
+	steps.run(reader, []scenario{
+		{Name: "the thread carries the flag", Method: "GET", Path: "/api/v1/threads/" + th, Status: 200,
+			Expected: []string{`"flags":["off_platform"]`}},
+		{Name: "a clean reply carries none", Method: "POST", Path: "/api/v1/threads/" + th + "/replies",
+			Body: map[string]any{"body": "How much for the awl?"}, Status: 201, Expected: []string{`"flags":[]`}},
+		{Name: "a reader reports the thread", Method: "POST", Path: "/api/v1/reports",
+			Body: map[string]any{"target_type": "thread", "target_id": th, "reason": "spam"}, Status: 201},
+		{Name: "a bad reason is named", Method: "POST", Path: "/api/v1/reports",
+			Body: map[string]any{"target_type": "thread", "target_id": th, "reason": "ugly"}, Status: 422,
+			Expected: []string{`"reason":`}},
+		{Name: "members do not see the queue", Method: "GET", Path: "/api/v1/moderation/reports", Status: 403},
+		{Name: "a reader mutes the seller", Method: "POST", Path: "/api/v1/users/sly_seller/mute", Status: 204},
+		{Name: "and sees the thread muted", Method: "GET", Path: "/api/v1/threads/" + th, Status: 200,
+			Expected: []string{`"muted":true`}},
 	})
 	seller.Do("POST", "/api/v1/threads/"+th+"/replies", map[string]any{"body": "Call 138 1234 5678"})
 	var queue struct {
@@ -444,9 +504,12 @@ func TestOffPlatformPostsWarnReadersAndReachTheModerators(t *testing.T) {
 	if !slices.Equal(seen, []string{"reply:off_platform", "thread:off_platform"}) {
 		t.Fatalf("the group's moderation queue: %v", seen)
 	}
-	run(t, owner, []scenario{
-		{"the owner resolves one", "POST", "/api/v1/moderation/reports/" + queue.Items[0].ID, map[string]any{"action": "resolve", "note": "warned"}, 200, []string{`"status":"resolved"`}, nil},
-		{"the audit trail has it", "GET", "/api/v1/moderation/audit?group_id=" + g, nil, 200, []string{`"resolve`}, nil},
+	steps.run(owner, []scenario{
+		{Name: "the owner resolves one", Method: "POST", Path: "/api/v1/moderation/reports/" + queue.Items[0].ID,
+			Body: map[string]any{"action": "resolve", "note": "warned"}, Status: 200,
+			Expected: []string{`"status":"resolved"`}},
+		{Name: "the audit trail has it", Method: "GET", Path: "/api/v1/moderation/audit?group_id=" + g, Status: 200,
+			Expected: []string{`"resolve`}},
 	})
 }
 
@@ -478,6 +541,7 @@ func TestNewAccountsMayPostLessOftenThanEstablishedOnes(t *testing.T) {
 }
 
 func TestTheDiscoverPageShowsActivePublicThreadsOnly(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	owner := openStudio(t, rig, "lively")
 	open := createGroup(t, owner, map[string]any{"name": "Open circle"})
@@ -497,24 +561,30 @@ func TestTheDiscoverPageShowsActivePublicThreadsOnly(t *testing.T) {
 	if !slices.Equal(titles, []string{"A quiet thread", "A busy thread"}) {
 		t.Fatalf("active threads %v: want the public ones, latest activity first", titles)
 	}
-	run(t, rig.Client(t), []scenario{
-		{"the discover API carries them", "GET", "/api/v1/discover", nil, 200, []string{`"active_threads":[{"id":"` + quiet}, nil},
-		{"the home page lists them", "GET", "/", nil, 200, []string{`data-testid="active-threads"`, "A busy thread"}, nil},
+	steps.run(rig.Client(t), []scenario{
+		{Name: "the discover API carries them", Method: "GET", Path: "/api/v1/discover", Status: 200,
+			Expected: []string{`"active_threads":[{"id":"` + quiet}},
+		{Name: "the home page lists them", Method: "GET", Path: "/", Status: 200,
+			Expected: []string{`data-testid="active-threads"`, "A busy thread"}},
 	})
 }
 
 func TestEachKindOfEventNotifiesWhoItConcerns(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	owner := openStudio(t, rig, "notified_maker")
 	g := createGroup(t, owner, map[string]any{"name": "By approval", "join_policy": "approval"})
 	fan := rig.Client(t)
 	fan.SignUp("eager_fan")
-	run(t, fan, []scenario{
-		{"the fan follows", "POST", "/api/v1/makers/notified_maker/follow", nil, 204, nil, nil},
-		{"unfollows and follows again", "DELETE", "/api/v1/makers/notified_maker/follow", nil, 204, nil, nil},
-		{"follows again", "POST", "/api/v1/makers/notified_maker/follow", nil, 204, nil, nil},
-		{"asks to join", "POST", "/api/v1/groups/" + g + "/join", nil, 200, []string{`"status":"pending"`}, nil},
-		{"cannot post while pending", "POST", "/api/v1/groups/" + g + "/threads", map[string]any{"title": "t", "body": "b"}, 403, []string{`"membership_pending"`}, nil},
+	steps.run(fan, []scenario{
+		{Name: "the fan follows", Method: "POST", Path: "/api/v1/makers/notified_maker/follow", Status: 204},
+		{Name: "unfollows and follows again", Method: "DELETE", Path: "/api/v1/makers/notified_maker/follow",
+			Status: 204},
+		{Name: "follows again", Method: "POST", Path: "/api/v1/makers/notified_maker/follow", Status: 204},
+		{Name: "asks to join", Method: "POST", Path: "/api/v1/groups/" + g + "/join", Status: 200,
+			Expected: []string{`"status":"pending"`}},
+		{Name: "cannot post while pending", Method: "POST", Path: "/api/v1/groups/" + g + "/threads",
+			Body: map[string]any{"title": "t", "body": "b"}, Status: 403, Expected: []string{`"membership_pending"`}},
 	})
 	types := func(c *testrig.Client) []string {
 		_, items := unread(t, c)
@@ -527,29 +597,37 @@ func TestEachKindOfEventNotifiesWhoItConcerns(t *testing.T) {
 	if got := types(owner); !slices.Equal(got, []string{"join_request", "follow"}) {
 		t.Fatalf("the maker's notifications %v: want one follow (not two) and the join request", got)
 	}
-	run(t, owner, []scenario{
-		{"the owner sees the request", "GET", "/api/v1/groups/" + g + "/members?status=pending", nil, 200, []string{`"handle":"eager_fan"`}, nil},
-		{"and approves it", "POST", "/api/v1/groups/" + g + "/members/eager_fan", map[string]any{"status": "active"}, 200, []string{`"status":"active"`}, nil},
-		{"the group counts two members, none pending", "GET", "/api/v1/groups/" + g, nil, 200, []string{`"members":2,"pending":0`}, nil},
+	steps.run(owner, []scenario{
+		{Name: "the owner sees the request", Method: "GET", Path: "/api/v1/groups/" + g + "/members?status=pending",
+			Status: 200, Expected: []string{`"handle":"eager_fan"`}},
+		{Name: "and approves it", Method: "POST", Path: "/api/v1/groups/" + g + "/members/eager_fan",
+			Body: map[string]any{"status": "active"}, Status: 200, Expected: []string{`"status":"active"`}},
+		{Name: "the group counts two members, none pending", Method: "GET", Path: "/api/v1/groups/" + g, Status: 200,
+			Expected: []string{`"members":2,"pending":0`}},
 	})
 	th := startThread(t, fan, g, "Thank you", "Glad to be here")
-	run(t, owner, []scenario{
-		{"the owner likes the thread", "POST", "/api/v1/threads/" + th + "/reactions", nil, 204, nil, nil},
+	steps.run(owner, []scenario{
+		{Name: "the owner likes the thread", Method: "POST", Path: "/api/v1/threads/" + th + "/reactions", Status: 204},
 	})
 	if got := types(fan); !slices.Equal(got, []string{"reaction", "join_approved"}) {
 		t.Fatalf("the fan's notifications %v", got)
 	}
 	var box struct{ Items []struct{ ID string } }
 	fan.Do("GET", "/api/v1/notifications", nil).JSON(t, &box)
-	run(t, fan, []scenario{
-		{"marking one read", "POST", "/api/v1/notifications/read", map[string]any{"ids": []string{box.Items[0].ID}}, 204, nil, nil},
-		{"leaves one unread", "GET", "/api/v1/notifications/unread", nil, 200, []string{`{"unread":1}`}, nil},
-		{"a bad id is named", "POST", "/api/v1/notifications/read", map[string]any{"ids": []string{"x"}}, 422, []string{`"ids":`}, nil},
-		{"notifications need a session", "GET", "/api/v1/notifications", nil, 401, nil, []string{"Authorization", "Bearer nope"}},
+	steps.run(fan, []scenario{
+		{Name: "marking one read", Method: "POST", Path: "/api/v1/notifications/read",
+			Body: map[string]any{"ids": []string{box.Items[0].ID}}, Status: 204},
+		{Name: "leaves one unread", Method: "GET", Path: "/api/v1/notifications/unread", Status: 200,
+			Expected: []string{`{"unread":1}`}},
+		{Name: "a bad id is named", Method: "POST", Path: "/api/v1/notifications/read",
+			Body: map[string]any{"ids": []string{"x"}}, Status: 422, Expected: []string{`"ids":`}},
+		{Name: "notifications need a session", Method: "GET", Path: "/api/v1/notifications", Status: 401,
+			Header: []string{"Authorization", "Bearer nope"}},
 	})
 }
 
 func TestTheUnreadCountStreamsAsNotificationsArrive(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	owner := openStudio(t, rig, "streamer")
 	fan := rig.Client(t)
@@ -588,12 +666,13 @@ func TestTheUnreadCountStreamsAsNotificationsArrive(t *testing.T) {
 	if got := next(); got != `{"unread":0}` {
 		t.Fatalf("after reading: %s", got)
 	}
-	run(t, rig.Client(t), []scenario{
-		{"the stream needs a session", "GET", "/api/v1/notifications/stream", nil, 401, nil, nil},
+	steps.run(rig.Client(t), []scenario{
+		{Name: "the stream needs a session", Method: "GET", Path: "/api/v1/notifications/stream", Status: 401},
 	})
 }
 
 func TestDeletedAndHiddenPostsLeaveNoTextBehind(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	owner := openStudio(t, rig, "tidy_maker")
 	g := createGroup(t, owner, map[string]any{"name": "Tidy"})
@@ -605,46 +684,57 @@ func TestDeletedAndHiddenPostsLeaveNoTextBehind(t *testing.T) {
 	if _, err := rig.App.Discovery.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	run(t, owner, []scenario{
-		{"the owner deletes the rude reply", "DELETE", "/api/v1/threads/" + th + "/replies/1", nil, 204, nil, nil},
+	steps.run(owner, []scenario{
+		{Name: "the owner deletes the rude reply", Method: "DELETE", Path: "/api/v1/threads/" + th + "/replies/1",
+			Status: 204},
 	})
-	for _, c := range []*testrig.Client{reader, rig.Client(t)} {
-		if body := string(c.Do("GET", "/api/v1/threads/"+th+"/replies", nil).Body); strings.Contains(body, "NASTY") {
-			t.Fatalf("the deleted text shows, through the quote or the reply: %s", body)
-		}
-		if body := string(c.Do("GET", "/threads/"+th, nil).Body); strings.Contains(body, "NASTY") {
-			t.Fatal("the thread page shows the deleted text")
-		}
+	for who, c := range map[string]*testrig.Client{"a member": reader, "a visitor": rig.Client(t)} {
+		steps.run(c, []scenario{
+			{Name: who + " reads no deleted text, nor its quote", Method: "GET", Path: "/api/v1/threads/" + th + "/replies",
+				Status: 200, NotExpected: []string{"NASTY"}},
+			{Name: who + " sees none on the page", Method: "GET", Path: "/threads/" + th, Status: 200,
+				NotExpected: []string{"NASTY"}},
+		})
 	}
-	if body := string(owner.Do("GET", "/api/v1/threads/"+th+"/replies", nil).Body); !strings.Contains(body, "NASTY") {
-		t.Fatal("moderators no longer see what was deleted")
-	}
-	r := reader.Do("POST", "/api/v1/reports", map[string]any{"target_type": "reply", "target_id": th + ":1", "reason": "harassment"})
-	if r.Status != 201 || strings.Contains(string(r.Body), "NASTY") {
-		t.Fatalf("the report receipt: %d %s", r.Status, r.Body)
-	}
-	run(t, owner, []scenario{
-		{"the owner hides the thread", "PATCH", "/api/v1/threads/" + th, map[string]any{"hidden": true}, 200, nil, nil},
-		{"bans the rude member", "POST", "/api/v1/groups/" + g + "/members/rude_one", map[string]any{"status": "banned"}, 200, nil, nil},
-		{"deletes the thread", "DELETE", "/api/v1/threads/" + th, nil, 204, nil, nil},
-		{"the group counts no thread", "GET", "/api/v1/groups/" + g, nil, 200, []string{`"threads":0`, `"members":2`}, nil},
+	steps.run(owner, []scenario{
+		{Name: "moderators still read what was deleted", Method: "GET", Path: "/api/v1/threads/" + th + "/replies",
+			Status: 200, Expected: []string{"NASTY"}},
 	})
-	if body := string(rig.Client(t).Do("GET", "/api/v1/discover", nil).Body); strings.Contains(body, "Tidy thread") {
-		t.Fatal("the discover page still lists the hidden thread")
-	}
-	run(t, rude, []scenario{
-		{"the banned member cannot rejoin", "POST", "/api/v1/groups/" + g + "/join", nil, 403, nil, nil},
-		{"nor lift the ban by leaving", "DELETE", "/api/v1/groups/" + g + "/membership", nil, 403, nil, nil},
+	steps.run(reader, []scenario{
+		{Name: "a report's receipt holds no deleted text", Method: "POST", Path: "/api/v1/reports",
+			Body:   map[string]any{"target_type": "reply", "target_id": th + ":1", "reason": "harassment"},
+			Status: 201, NotExpected: []string{"NASTY"}},
 	})
-	run(t, owner, []scenario{
-		{"the owner lifts the ban", "DELETE", "/api/v1/groups/" + g + "/members/rude_one", nil, 204, nil, nil},
+	steps.run(owner, []scenario{
+		{Name: "the owner hides the thread", Method: "PATCH", Path: "/api/v1/threads/" + th,
+			Body: map[string]any{"hidden": true}, Status: 200},
+		{Name: "bans the rude member", Method: "POST", Path: "/api/v1/groups/" + g + "/members/rude_one",
+			Body: map[string]any{"status": "banned"}, Status: 200},
+		{Name: "deletes the thread", Method: "DELETE", Path: "/api/v1/threads/" + th, Status: 204},
+		{Name: "the group counts no thread", Method: "GET", Path: "/api/v1/groups/" + g, Status: 200,
+			Expected: []string{`"threads":0`, `"members":2`}},
 	})
-	run(t, rude, []scenario{
-		{"and they may join again", "POST", "/api/v1/groups/" + g + "/join", nil, 200, []string{`"status":"active"`}, nil},
+	steps.run(rig.Client(t), []scenario{
+		{Name: "the discover page lists it no more", Method: "GET", Path: "/api/v1/discover", Status: 200,
+			NotExpected: []string{"Tidy thread"}},
+	})
+	steps.run(rude, []scenario{
+		{Name: "the banned member cannot rejoin", Method: "POST", Path: "/api/v1/groups/" + g + "/join", Status: 403},
+		{Name: "nor lift the ban by leaving", Method: "DELETE", Path: "/api/v1/groups/" + g + "/membership",
+			Status: 403},
+	})
+	steps.run(owner, []scenario{
+		{Name: "the owner lifts the ban", Method: "DELETE", Path: "/api/v1/groups/" + g + "/members/rude_one",
+			Status: 204},
+	})
+	steps.run(rude, []scenario{
+		{Name: "and they may join again", Method: "POST", Path: "/api/v1/groups/" + g + "/join", Status: 200,
+			Expected: []string{`"status":"active"`}},
 	})
 }
 
 func TestTheFeedMergesWorksAndThreadsNewestFirstAcrossPages(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	maker := openStudio(t, rig, "feed_maker")
 	g := createGroup(t, maker, map[string]any{"name": "Feed circle"})
@@ -681,7 +771,8 @@ func TestTheFeedMergesWorksAndThreadsNewestFirstAcrossPages(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("feed %v, want %v", got, want)
 	}
-	run(t, fan, []scenario{
-		{"a bad cursor is named", "GET", "/api/v1/feed?cursor=nope", nil, 422, []string{`"cursor":`}, nil},
+	steps.run(fan, []scenario{
+		{Name: "a bad cursor is named", Method: "GET", Path: "/api/v1/feed?cursor=nope", Status: 422,
+			Expected: []string{`"cursor":`}},
 	})
 }

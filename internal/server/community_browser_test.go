@@ -15,12 +15,11 @@ import (
 	"guildhall/internal/testrig/browser"
 )
 
-// TestInABrowserAFanJoinsAMakersGroupStartsAThreadAndHearsOfTheReply is
-// the community's story in a real Chromium: a fan finds a maker's group
+// TestInABrowserAFanHearsOfAReplyToTheirThread is the community's story in a real Chromium: a fan finds a maker's group
 // from the maker's page, joins it, starts a thread through the form; the
 // maker answers, the fan's bell rings without a reload (Server-Sent
 // Events), and the notification leads to the reply.
-func TestInABrowserAFanJoinsAMakersGroupStartsAThreadAndHearsOfTheReply(t *testing.T) {
+func TestInABrowserAFanHearsOfAReplyToTheirThread(t *testing.T) {
 	rig := testrig.MustStart(t)
 	maker := openStudio(t, rig, "lantern_maker")
 	group := createGroup(t, maker, map[string]any{"name": "灯笼工坊 Lantern circle",

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -19,13 +18,7 @@ import (
 
 func pagesReply(t *testing.T, c *testrig.Client, threadID, body string) string {
 	t.Helper()
-	r := c.Do("POST", "/api/v1/threads/"+threadID+"/replies", map[string]any{"body": body})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("reply: %d %s", r.Status, r.Body)
-	}
-	var out struct{ Reply struct{ ID string } }
-	r.JSON(t, &out)
-	return out.Reply.ID
+	return created(t, c, "/api/v1/threads/"+threadID+"/replies", map[string]any{"body": body}, "reply")
 }
 
 func pagesJoin(t *testing.T, c *testrig.Client, groupID string) {
@@ -45,16 +38,7 @@ func pageForm(t *testing.T, c *testrig.Client, path string, form url.Values) *te
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "text/html")
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return &testrig.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return c.Send(req)
 }
 
 // pageUpload posts a multipart form with one file, as a browser does.
@@ -76,14 +60,7 @@ func pageUpload(t *testing.T, c *testrig.Client, path string, fields map[string]
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+c.Token)
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return &testrig.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return c.Send(req)
 }
 
 // redirected checks a form answered 303 to where it should go.
@@ -94,7 +71,7 @@ func redirected(t *testing.T, step string, r *testrig.Response, to string) {
 	}
 }
 
-func TestTheGroupAndThreadPagesStayWithinTheirBudgetWhateverTheirSize(t *testing.T) {
+func TestGroupAndThreadPagesStayWithinBudgetAtAnySize(t *testing.T) {
 	for _, size := range []struct{ threads, replies int }{{2, 3}, {60, 120}} {
 		t.Run(fmt.Sprintf("%d threads, %d replies", size.threads, size.replies), func(t *testing.T) {
 			rig := testrig.MustStart(t)
@@ -172,97 +149,86 @@ func TestTheCommunityPagesShowEachViewerTheirControls(t *testing.T) {
 	pagesReply(t, owner, thread, "Stoneware, fired to cone 6.")
 	pagesReply(t, fan, thread, "Thanks! 加微信 clayfan2024 私聊")
 
-	cases := []struct {
-		name, path string
-		c          *testrig.Client
-		status     int
-		want, not  []string
-	}{
-		{"a visitor on the group page", "/groups/" + group, visitor, 200,
-			[]string{`data-testid="join-signin"`, "Which clay for mugs?", "Be kind.", "Members: 2"},
-			[]string{`data-testid="new-thread-form"`, `data-testid="mod-links"`, `data-testid="edit-group"`}},
-		{"someone who has not joined", "/groups/" + group, outsider, 200,
-			[]string{`data-testid="join"`, "Which clay for mugs?"},
-			[]string{`data-testid="new-thread-form"`, `data-testid="mod-links"`}},
-		{"a member", "/groups/" + group, fan, 200,
-			[]string{`data-testid="leave"`, `data-testid="new-thread-form"`},
-			[]string{`data-testid="mod-links"`, `data-testid="edit-group"`, `data-testid="join"`}},
-		{"the owner", "/groups/" + group, owner, 200,
-			[]string{`data-testid="mod-links"`, `data-testid="pending-link"`, `data-testid="moderation-link"`, `data-testid="edit-group"`, `data-testid="new-thread-form"`},
-			[]string{`data-testid="leave"`, `data-testid="join"`}},
+	numbered(t).run(nil, []scenario{
+		{Name: "a visitor on the group page", Path: "/groups/" + group, As: visitor, Method: "GET", Status: 200,
+			Expected:    []string{`data-testid="join-signin"`, "Which clay for mugs?", "Be kind.", "Members: 2"},
+			NotExpected: []string{`data-testid="new-thread-form"`, `data-testid="mod-links"`, `data-testid="edit-group"`}},
+		{Name: "someone who has not joined", Path: "/groups/" + group, As: outsider, Method: "GET", Status: 200,
+			Expected:    []string{`data-testid="join"`, "Which clay for mugs?"},
+			NotExpected: []string{`data-testid="new-thread-form"`, `data-testid="mod-links"`}},
+		{Name: "a member", Path: "/groups/" + group, As: fan, Method: "GET", Status: 200,
+			Expected:    []string{`data-testid="leave"`, `data-testid="new-thread-form"`},
+			NotExpected: []string{`data-testid="mod-links"`, `data-testid="edit-group"`, `data-testid="join"`}},
+		{Name: "the owner", Path: "/groups/" + group, As: owner, Method: "GET", Status: 200,
+			Expected:    []string{`data-testid="mod-links"`, `data-testid="pending-link"`, `data-testid="moderation-link"`, `data-testid="edit-group"`, `data-testid="new-thread-form"`},
+			NotExpected: []string{`data-testid="leave"`, `data-testid="join"`}},
 
-		{"a visitor on the thread", "/threads/" + thread, visitor, 200,
-			[]string{"Which clay for mugs?", "Stoneware, fired to cone 6.", `data-testid="reply-signin"`, `data-testid="off-platform-notice"`,
+		{Name: "a visitor on the thread", Path: "/threads/" + thread, As: visitor, Method: "GET", Status: 200,
+			Expected: []string{"Which clay for mugs?", "Stoneware, fired to cone 6.", `data-testid="reply-signin"`, `data-testid="off-platform-notice"`,
 				"Buy through Guildhall to stay covered by buyer protection.", `id="r1"`, `id="r2"`},
-			[]string{`data-testid="like-thread"`, `data-testid="reply-form"`, `data-testid="mod-controls"`, `data-testid="report-thread"`, `data-testid="flag-off-platform"`}},
-		{"an outsider on the thread", "/threads/" + thread, outsider, 200,
-			[]string{`data-testid="reply-join"`, `data-testid="report-thread"`, `data-testid="report-r1"`, `data-testid="mute-r1"`},
-			[]string{`data-testid="like-thread"`, `data-testid="reply-form"`, `data-testid="mod-controls"`}},
-		{"its author", "/threads/" + thread, fan, 200,
-			[]string{`data-testid="like-thread"`, `data-testid="like-r1"`, `data-testid="quote-r1"`, `data-testid="reply-form"`, `data-testid="edit-thread"`,
+			NotExpected: []string{`data-testid="like-thread"`, `data-testid="reply-form"`, `data-testid="mod-controls"`, `data-testid="report-thread"`, `data-testid="flag-off-platform"`}},
+		{Name: "an outsider on the thread", Path: "/threads/" + thread, As: outsider, Method: "GET", Status: 200,
+			Expected:    []string{`data-testid="reply-join"`, `data-testid="report-thread"`, `data-testid="report-r1"`, `data-testid="mute-r1"`},
+			NotExpected: []string{`data-testid="like-thread"`, `data-testid="reply-form"`, `data-testid="mod-controls"`}},
+		{Name: "its author", Path: "/threads/" + thread, As: fan, Method: "GET", Status: 200,
+			Expected: []string{`data-testid="like-thread"`, `data-testid="like-r1"`, `data-testid="quote-r1"`, `data-testid="reply-form"`, `data-testid="edit-thread"`,
 				`data-testid="delete-thread"`, `data-testid="edit-r2"`, `data-testid="mute-r1"`},
-			[]string{`data-testid="mod-controls"`, `data-testid="report-thread"`, `data-testid="mute-thread-author"`, `data-testid="edit-r1"`, `data-testid="flag-off-platform"`}},
-		{"a moderator", "/threads/" + thread, owner, 200,
-			[]string{`data-testid="mod-controls"`, `data-testid="mod-pin"`, `data-testid="mod-lock"`, `data-testid="mod-hide"`, `data-testid="mod-delete"`,
+			NotExpected: []string{`data-testid="mod-controls"`, `data-testid="report-thread"`, `data-testid="mute-thread-author"`, `data-testid="edit-r1"`, `data-testid="flag-off-platform"`}},
+		{Name: "a moderator", Path: "/threads/" + thread, As: owner, Method: "GET", Status: 200,
+			Expected: []string{`data-testid="mod-controls"`, `data-testid="mod-pin"`, `data-testid="mod-lock"`, `data-testid="mod-hide"`, `data-testid="mod-delete"`,
 				`data-testid="flag-off-platform"`, `data-testid="delete-r2"`, `data-testid="reply-form"`},
-			[]string{`data-testid="edit-thread"`, `data-testid="edit-r2"`}},
-		{"a quote is carried to the form", "/threads/" + thread + "?quote=1", fan, 200,
-			[]string{`name="quote_id" value="1"`, "Quoting reply #1 by @kiln_owner"}, nil},
-		{"in Chinese", "/threads/" + thread + "?lang=zh-CN", visitor, 200,
-			[]string{"为了您的交易安全，请在匠集站内下单，享受买家保障。", "登录后回复"}, nil},
+			NotExpected: []string{`data-testid="edit-thread"`, `data-testid="edit-r2"`}},
+		{Name: "a quote is carried to the form", Path: "/threads/" + thread + "?quote=1", As: fan, Method: "GET",
+			Status: 200, Expected: []string{`name="quote_id" value="1"`, "Quoting reply #1 by @kiln_owner"}},
+		{Name: "in Chinese", Path: "/threads/" + thread + "?lang=zh-CN", As: visitor, Method: "GET", Status: 200,
+			Expected: []string{"为了您的交易安全，请在匠集站内下单，享受买家保障。", "登录后回复"}},
 
-		{"a private group to an outsider", "/groups/" + secret, outsider, 200,
-			[]string{`data-testid="members-only"`, "Secret glazes", "Request to join"},
-			[]string{"The celadon recipe", `data-testid="threads"`}},
-		{"a private group to a visitor", "/groups/" + secret, visitor, 200,
-			[]string{`data-testid="members-only"`}, []string{"The celadon recipe"}},
-		{"a private group to its owner", "/groups/" + secret, owner, 200,
-			[]string{"The celadon recipe"}, []string{`data-testid="members-only"`}},
-		{"a private thread to an outsider", "/threads/" + secretThread, outsider, 404,
-			[]string{"This page does not exist, or you may not see it."}, []string{"The celadon recipe", "Iron, a pinch."}},
-		{"a private thread to a visitor", "/threads/" + secretThread, visitor, 404, nil, []string{"The celadon recipe"}},
-		{"a page past the last", "/threads/" + thread + "?page=9", visitor, 404, nil, nil},
+		{Name: "a private group to an outsider", Path: "/groups/" + secret, As: outsider, Method: "GET", Status: 200,
+			Expected:    []string{`data-testid="members-only"`, "Secret glazes", "Request to join"},
+			NotExpected: []string{"The celadon recipe", `data-testid="threads"`}},
+		{Name: "a private group to a visitor", Path: "/groups/" + secret, As: visitor, Method: "GET", Status: 200,
+			Expected: []string{`data-testid="members-only"`}, NotExpected: []string{"The celadon recipe"}},
+		{Name: "a private group to its owner", Path: "/groups/" + secret, As: owner, Method: "GET", Status: 200,
+			Expected: []string{"The celadon recipe"}, NotExpected: []string{`data-testid="members-only"`}},
+		{Name: "a private thread to an outsider", Path: "/threads/" + secretThread, As: outsider, Method: "GET",
+			Status: 404, Expected: []string{"This page does not exist, or you may not see it."},
+			NotExpected: []string{"The celadon recipe", "Iron, a pinch."}},
+		{Name: "a private thread to a visitor", Path: "/threads/" + secretThread, As: visitor, Method: "GET",
+			Status: 404, NotExpected: []string{"The celadon recipe"}},
+		{Name: "a page past the last", Path: "/threads/" + thread + "?page=9", As: visitor, Method: "GET", Status: 404},
 
-		{"the members to a member", "/groups/" + group + "/members", fan, 200,
-			[]string{`data-testid="member-kiln_owner"`, `data-testid="member-kiln_fan"`, "Owner"},
-			[]string{`data-testid="remove-kiln_fan"`, `data-testid="tab-pending"`}},
-		{"the members to the owner", "/groups/" + group + "/members", owner, 200,
-			[]string{`data-testid="remove-kiln_fan"`, `data-testid="ban-kiln_fan"`, `data-testid="promote-kiln_fan"`, `data-testid="tab-pending"`},
-			[]string{`data-testid="remove-kiln_owner"`}},
-		{"join requests are for moderators", "/groups/" + group + "/members?status=pending", fan, 403, nil, nil},
-		{"the queue is for moderators", "/moderation", fan, 403, []string{"You may not do that."}, nil},
-		{"the queue holds the flagged reply", "/moderation", owner, 200,
-			[]string{`data-testid="report"`, "Taking the deal off Guildhall", "flagged automatically", `data-testid="resolve"`}, nil},
-		{"the new-thread page for a member", "/groups/" + group + "/threads/new", fan, 200, []string{`data-testid="post-form"`, `name="works"`}, nil},
-		{"sends others back to the group", "/groups/" + group + "/threads/new", outsider, 303, nil, nil},
-		{"a new group needs a studio", "/groups/new", fan, 403, nil, nil},
-		{"a maker gets the form", "/groups/new", owner, 200, []string{`data-testid="group-form"`, `name="visibility" value="public" checked`}, nil},
-		{"only the owner edits", "/groups/" + group + "/edit", fan, 403, nil, nil},
-		{"the owner edits", "/groups/" + group + "/edit", owner, 200, []string{`value="Kiln club"`, "Be kind."}, nil},
-		{"a maker page links its groups", "/@kiln_owner", visitor, 200,
-			[]string{`href="/groups/` + group + `"`, `href="/groups/` + secret + `"`, `data-testid="group-private"`}, []string{`data-testid="new-group"`}},
-		{"and offers its owner a new one", "/@kiln_owner", owner, 200, []string{`data-testid="new-group"`}, nil},
-		{"the bell is in the header", "/", fan, 200, []string{`data-testid="unread-count"`}, nil},
-		{"but not for visitors", "/", visitor, 200, nil, []string{`data-testid="unread-count"`}},
-	}
-	for _, tc := range cases {
-		r := tc.c.Do("GET", tc.path, nil)
-		body := string(r.Body)
-		if r.Status != tc.status {
-			t.Errorf("%s: GET %s is %d, want %d", tc.name, tc.path, r.Status, tc.status)
-			continue
-		}
-		for _, w := range tc.want {
-			if !strings.Contains(body, w) {
-				t.Errorf("%s: GET %s lacks %s", tc.name, tc.path, w)
-			}
-		}
-		for _, n := range tc.not {
-			if strings.Contains(body, n) {
-				t.Errorf("%s: GET %s shows %s", tc.name, tc.path, n)
-			}
-		}
-	}
+		{Name: "the members to a member", Path: "/groups/" + group + "/members", As: fan, Method: "GET", Status: 200,
+			Expected:    []string{`data-testid="member-kiln_owner"`, `data-testid="member-kiln_fan"`, "Owner"},
+			NotExpected: []string{`data-testid="remove-kiln_fan"`, `data-testid="tab-pending"`}},
+		{Name: "the members to the owner", Path: "/groups/" + group + "/members", As: owner, Method: "GET", Status: 200,
+			Expected:    []string{`data-testid="remove-kiln_fan"`, `data-testid="ban-kiln_fan"`, `data-testid="promote-kiln_fan"`, `data-testid="tab-pending"`},
+			NotExpected: []string{`data-testid="remove-kiln_owner"`}},
+		{Name: "join requests are for moderators", Path: "/groups/" + group + "/members?status=pending",
+			As: fan, Method: "GET", Status: 403},
+		{Name: "the queue is for moderators", Path: "/moderation", As: fan, Method: "GET", Status: 403,
+			Expected: []string{"You may not do that."}},
+		{Name: "the queue holds the flagged reply", Path: "/moderation", As: owner, Method: "GET", Status: 200,
+			Expected: []string{`data-testid="report"`, "Taking the deal off Guildhall", "flagged automatically", `data-testid="resolve"`}},
+		{Name: "the new-thread page for a member", Path: "/groups/" + group + "/threads/new", As: fan, Method: "GET",
+			Status: 200, Expected: []string{`data-testid="post-form"`, `name="works"`}},
+		{Name: "sends others back to the group", Path: "/groups/" + group + "/threads/new", As: outsider, Method: "GET",
+			Status: 303},
+		{Name: "a new group needs a studio", Path: "/groups/new", As: fan, Method: "GET", Status: 403},
+		{Name: "a maker gets the form", Path: "/groups/new", As: owner, Method: "GET", Status: 200,
+			Expected: []string{`data-testid="group-form"`, `name="visibility" value="public" checked`}},
+		{Name: "only the owner edits", Path: "/groups/" + group + "/edit", As: fan, Method: "GET", Status: 403},
+		{Name: "the owner edits", Path: "/groups/" + group + "/edit", As: owner, Method: "GET", Status: 200,
+			Expected: []string{`value="Kiln club"`, "Be kind."}},
+		{Name: "a maker page links its groups", Path: "/@kiln_owner", As: visitor, Method: "GET", Status: 200,
+			Expected:    []string{`href="/groups/` + group + `"`, `href="/groups/` + secret + `"`, `data-testid="group-private"`},
+			NotExpected: []string{`data-testid="new-group"`}},
+		{Name: "and offers its owner a new one", Path: "/@kiln_owner", As: owner, Method: "GET", Status: 200,
+			Expected: []string{`data-testid="new-group"`}},
+		{Name: "the bell is in the header", Path: "/", As: fan, Method: "GET", Status: 200,
+			Expected: []string{`data-testid="unread-count"`}},
+		{Name: "but not for visitors", Path: "/", As: visitor, Method: "GET", Status: 200,
+			NotExpected: []string{`data-testid="unread-count"`}},
+	})
 }
 
 // TestTheCommunityFormsWorkWithoutJavaScript goes through every form the

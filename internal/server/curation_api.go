@@ -2,44 +2,16 @@ package server
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"guildhall/internal/curation"
 )
 
-type collectionJSON struct {
-	ID          string          `json:"id"`
-	Title       string          `json:"title"`
-	Description string          `json:"description"`
-	CoverURL    string          `json:"cover_url"`
-	Visibility  string          `json:"visibility"`
-	Curated     bool            `json:"curated"`
-	Featured    bool            `json:"featured"`
-	Owner       curation.Owner  `json:"owner"`
-	Items       []curation.Item `json:"items"`
-	URL         string          `json:"url"`
-	CreatedAt   time.Time       `json:"created_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
-}
-
-func collectionOut(c *curation.Collection) map[string]collectionJSON {
-	items := c.Items
-	if items == nil {
-		items = []curation.Item{}
-	}
-	return map[string]collectionJSON{"collection": {ID: c.ID, Title: c.Title, Description: c.Description,
-		CoverURL: c.CoverURL, Visibility: c.Visibility, Curated: c.Curated, Featured: c.Featured, Owner: c.Owner,
-		Items: items, URL: "/collections/" + c.ID, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}}
-}
-
 func (s *Server) apiCreateCollection(c echo.Context) error {
-	var in curation.Input
+	var in collectionInputJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	col, err := s.curation.Create(c.Request().Context(), currentUser(c), in)
+	col, err := s.curation.Create(c.Request().Context(), currentUser(c), in.input())
 	if err != nil {
 		return err
 	}
@@ -55,11 +27,11 @@ func (s *Server) apiCollection(c echo.Context) error {
 }
 
 func (s *Server) apiUpdateCollection(c echo.Context) error {
-	var in curation.Input
+	var in collectionInputJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	col, err := s.curation.Update(c.Request().Context(), currentUser(c), c.Param("id"), in)
+	col, err := s.curation.Update(c.Request().Context(), currentUser(c), c.Param("id"), in.input())
 	if err != nil {
 		return err
 	}
@@ -73,13 +45,8 @@ func (s *Server) apiDeleteCollection(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-type itemInput struct {
-	WorkID string `json:"work_id"`
-	Note   string `json:"note"`
-}
-
 func (s *Server) apiAddItem(c echo.Context) error {
-	var in itemInput
+	var in collectionItemInputJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 )
 
 func TestTheDiscoverPageServesTheLongTail(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	big := openStudio(t, rig, "bigstudio")
 	for i := range 6 {
@@ -49,10 +50,11 @@ func TestTheDiscoverPageServesTheLongTail(t *testing.T) {
 	if len(d.RisingMakers) != 2 || d.RisingMakers[0].Handle != "smallstudio" {
 		t.Errorf("rising makers %+v; the small studio gaining followers should lead", d.RisingMakers)
 	}
-	run(t, rig.Client(t), []scenario{
-		{"the discover API has every list", "GET", "/api/v1/discover", nil, 200,
-			[]string{`"trending":[`, `"new":[`, `"rising_makers":[`, `"featured_collections":[]`, `"active_threads":[]`}, nil},
-		{"the home page shows them", "GET", "/", nil, 200, []string{`data-testid="trending"`, "Small piece", `data-testid="rising-makers"`}, nil},
+	steps.run(rig.Client(t), []scenario{
+		{Name: "the discover API has every list", Method: "GET", Path: "/api/v1/discover", Status: 200,
+			Expected: []string{`"trending":[`, `"new":[`, `"rising_makers":[`, `"featured_collections":[]`, `"active_threads":[]`}},
+		{Name: "the home page shows them", Method: "GET", Path: "/", Status: 200,
+			Expected: []string{`data-testid="trending"`, "Small piece", `data-testid="rising-makers"`}},
 	})
 	cmds, searches := pageCost(t, rig, "/", "")
 	if len(cmds) != 1 || !cmds[0].ByID() || searches != 0 {

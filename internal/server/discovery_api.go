@@ -85,7 +85,7 @@ func (s *Server) apiSearch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, res)
+	return c.JSON(http.StatusOK, searchOut(res))
 }
 
 func (s *Server) apiSuggest(c echo.Context) error {
@@ -101,7 +101,7 @@ func (s *Server) apiSuggest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items})
+	return c.JSON(http.StatusOK, suggestionsJSON{Items: items})
 }
 
 func (s *Server) apiDiscover(c echo.Context) error {
@@ -109,7 +109,7 @@ func (s *Server) apiDiscover(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, d)
+	return c.JSON(http.StatusOK, discoverOut(d))
 }
 
 func (s *Server) apiFeed(c echo.Context) error {
@@ -121,5 +121,5 @@ func (s *Server) apiFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, page)
+	return c.JSON(http.StatusOK, feedOut(page))
 }

@@ -110,19 +110,19 @@ func TestAClientThatTricklesItsBodyIsTold408(t *testing.T) {
 
 func TestMetricsNeedTheirTokenOrALoopbackPeer(t *testing.T) {
 	rig := testrig.MustStart(t, testrig.WithEnv("GUILDHALL_METRICS_TOKEN", "dev-only-metrics-token"))
-	run(t, rig.Client(t), []scenario{
-		{"no token", "GET", "/metrics", nil, 401, nil, nil},
-		{"a wrong token", "GET", "/metrics", nil, 401, nil, []string{"Authorization", "Bearer guess"}},
-		{"the token", "GET", "/metrics", nil, 200, []string{"guildhall_http_requests_total"}, []string{"Authorization", "Bearer dev-only-metrics-token"}},
+	numbered(t).run(rig.Client(t), []scenario{
+		{Name: "no token", Method: "GET", Path: "/metrics", Status: 401},
+		{Name: "a wrong token", Method: "GET", Path: "/metrics", Status: 401, Header: []string{"Authorization", "Bearer guess"}},
+		{Name: "the token", Method: "GET", Path: "/metrics", Status: 200, Expected: []string{"guildhall_http_requests_total"}, Header: []string{"Authorization", "Bearer dev-only-metrics-token"}},
 	})
 	open := testrig.MustStart(t)
-	run(t, open.Client(t), []scenario{
-		{"without a token, a loopback peer reads them", "GET", "/metrics", nil, 200, []string{"go_goroutines"}, nil},
-		{"but not one a proxy forwarded", "GET", "/metrics", nil, 404, nil, []string{"X-Forwarded-For", "203.0.113.9"}},
+	numbered(t).run(open.Client(t), []scenario{
+		{Name: "without a token, a loopback peer reads them", Method: "GET", Path: "/metrics", Status: 200, Expected: []string{"go_goroutines"}},
+		{Name: "but not one a proxy forwarded", Method: "GET", Path: "/metrics", Status: 404, Header: []string{"X-Forwarded-For", "203.0.113.9"}},
 	})
 	apart := testrig.MustStart(t, testrig.WithEnv("GUILDHALL_METRICS_ADDR", "127.0.0.1:0"))
-	run(t, apart.Client(t), []scenario{
-		{"on a listener of their own, the site has none", "GET", "/metrics", nil, 404, nil, nil},
+	numbered(t).run(apart.Client(t), []scenario{
+		{Name: "on a listener of their own, the site has none", Method: "GET", Path: "/metrics", Status: 404},
 	})
 }
 

@@ -11,17 +11,6 @@ import (
 	"guildhall/internal/problem"
 )
 
-// errorBody is the API's error shape.
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-type errorDetail struct {
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields,omitempty"`
-}
-
 var statusOf = map[problem.Kind]int{
 	problem.KindInternal:     http.StatusInternalServerError,
 	problem.KindInvalid:      http.StatusUnprocessableEntity,
@@ -70,7 +59,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if len(fields) == 0 {
 			fields = nil
 		}
-		_ = c.JSON(status, errorBody{Error: errorDetail{Code: p.Code, Message: s.text("en", p.Message, p.Args...), Fields: fields}})
+		_ = c.JSON(status, errorJSON{Error: errorDetailJSON{Code: p.Code, Message: s.text("en", p.Message, p.Args...), Fields: fields}})
 		return
 	}
 	page := &errorPage{Page: s.page(c, "error_title"), Message: pageMessage(p), RequestID: logging.RequestID(ctx)}

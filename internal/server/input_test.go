@@ -16,26 +16,18 @@ func TestEveryTextFieldRefusesControlsBidiOverridesAndBrokenUTF8(t *testing.T) {
 	maker := openStudio(t, rig, "hygiene_maker")
 	group := createGroup(t, maker, map[string]any{"name": "Clean kiln", "description": "x"})
 	thread := startThread(t, maker, group, "A thread", "A body")
-	run(t, maker, []scenario{
-		{"a NUL in a display name (sign-up)", "POST", "/api/v1/auth/signup",
-			`{"email":"n@example.com","password":"a long enough password","handle":"nul_user","display_name":"Nul\u0000"}`,
-			422, []string{`"display_name":"This contains characters that are not allowed."`}, nil},
-		{"a right-to-left override in a bio", "PATCH", "/api/v1/me", `{"bio":"invoice\u202Efdp.exe"}`, 422, []string{`"bio":`}, nil},
-		{"broken UTF-8 in a work's title", "POST", "/api/v1/works", "{\"title\":\"cup \xff\",\"price\":{\"amount\":1},\"category\":\"other\"}",
-			422, []string{`"title":"This is not valid UTF-8 text."`}, nil},
-		{"a C1 control in a tag", "POST", "/api/v1/works", `{"title":"cup","price":{"amount":1},"category":"other","tags":["ok","bad\u0085"]}`,
-			422, []string{`"tags":`}, nil},
-		{"an isolate in a variant's name", "POST", "/api/v1/works",
-			`{"title":"cup","price":{"amount":1},"category":"other","variants":[{"name":"ok","price":{"amount":1}},{"name":"x\u2067","price":{"amount":1}}]}`,
-			422, []string{`"variants.1.name":`}, nil},
-		{"an escape sequence in a thread's title", "POST", "/api/v1/groups/" + group + "/threads", `{"title":"\u001b[31mred","body":"b"}`,
-			422, []string{`"title":`}, nil},
-		{"a backspace in a reply", "POST", "/api/v1/threads/" + thread + "/replies", `{"body":"a\bb"}`, 422, []string{`"body":`}, nil},
-		{"a bidi override in a group's description", "PATCH", "/api/v1/groups/" + group, `{"description":"\u202Dx"}`, 422, []string{`"description":`}, nil},
-		{"a bad key is named too", "PATCH", "/api/v1/me", "{\"bi\xffo\":\"x\"}", 422, nil, nil},
-		{"newlines and tabs in a reply are kept", "POST", "/api/v1/threads/" + thread + "/replies", `{"body":"line one\n\tline two\r\nthree"}`,
-			201, []string{`line one\n\tline two`}, nil},
-		{"Chinese, emoji and marks are text", "PATCH", "/api/v1/me", `{"bio":"做皮具十年 🍵 naïve \u200e"}`, 200, nil, nil},
+	numbered(t).run(maker, []scenario{
+		{Name: "a NUL in a display name (sign-up)", Method: "POST", Path: "/api/v1/auth/signup", Body: `{"email":"n@example.com","password":"a long enough password","handle":"nul_user","display_name":"Nul\u0000"}`, Status: 422, Expected: []string{`"display_name":"This contains characters that are not allowed."`}},
+		{Name: "a right-to-left override in a bio", Method: "PATCH", Path: "/api/v1/me", Body: `{"bio":"invoice\u202Efdp.exe"}`, Status: 422, Expected: []string{`"bio":`}},
+		{Name: "broken UTF-8 in a work's title", Method: "POST", Path: "/api/v1/works", Body: "{\"title\":\"cup \xff\",\"price\":{\"amount\":1},\"category\":\"other\"}", Status: 422, Expected: []string{`"title":"This is not valid UTF-8 text."`}},
+		{Name: "a C1 control in a tag", Method: "POST", Path: "/api/v1/works", Body: `{"title":"cup","price":{"amount":1},"category":"other","tags":["ok","bad\u0085"]}`, Status: 422, Expected: []string{`"tags":`}},
+		{Name: "an isolate in a variant's name", Method: "POST", Path: "/api/v1/works", Body: `{"title":"cup","price":{"amount":1},"category":"other","variants":[{"name":"ok","price":{"amount":1}},{"name":"x\u2067","price":{"amount":1}}]}`, Status: 422, Expected: []string{`"variants.1.name":`}},
+		{Name: "an escape sequence in a thread's title", Method: "POST", Path: "/api/v1/groups/" + group + "/threads", Body: `{"title":"\u001b[31mred","body":"b"}`, Status: 422, Expected: []string{`"title":`}},
+		{Name: "a backspace in a reply", Method: "POST", Path: "/api/v1/threads/" + thread + "/replies", Body: `{"body":"a\bb"}`, Status: 422, Expected: []string{`"body":`}},
+		{Name: "a bidi override in a group's description", Method: "PATCH", Path: "/api/v1/groups/" + group, Body: `{"description":"\u202Dx"}`, Status: 422, Expected: []string{`"description":`}},
+		{Name: "a bad key is named too", Method: "PATCH", Path: "/api/v1/me", Body: "{\"bi\xffo\":\"x\"}", Status: 422},
+		{Name: "newlines and tabs in a reply are kept", Method: "POST", Path: "/api/v1/threads/" + thread + "/replies", Body: `{"body":"line one\n\tline two\r\nthree"}`, Status: 201, Expected: []string{`line one\n\tline two`}},
+		{Name: "Chinese, emoji and marks are text", Method: "PATCH", Path: "/api/v1/me", Body: `{"bio":"做皮具十年 🍵 naïve \u200e"}`, Status: 200},
 	})
 	form := func(path string, v url.Values) *testrig.Response {
 		r := pageForm(t, maker, path, v)

@@ -9,13 +9,6 @@ import (
 	"guildhall/internal/problem"
 )
 
-type mediaJSON struct {
-	ID       string            `json:"id"`
-	Width    int               `json:"width"`
-	Height   int               `json:"height"`
-	Variants map[string]string `json:"variants"`
-}
-
 func (s *Server) apiUploadMedia(c echo.Context) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -30,11 +23,7 @@ func (s *Server) apiUploadMedia(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := mediaJSON{ID: m.ID, Width: m.Width, Height: m.Height, Variants: map[string]string{}}
-	for name, v := range m.Variants {
-		out.Variants[name] = v.URL
-	}
-	return c.JSON(http.StatusCreated, out)
+	return c.JSON(http.StatusCreated, mediaOut(m))
 }
 
 // serveMedia sends an image: content-addressed keys never change, so it

@@ -4,20 +4,18 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"guildhall/internal/moderation"
 )
 
 func (s *Server) apiReport(c echo.Context) error {
-	var in moderation.ReportInput
+	var in reportInputJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	r, err := s.moderation.Report(c.Request().Context(), currentUser(c), in)
+	r, err := s.moderation.Report(c.Request().Context(), currentUser(c), in.input())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, map[string]*moderation.Report{"report": r})
+	return c.JSON(http.StatusCreated, reportResponseOut(r))
 }
 
 func (s *Server) apiReports(c echo.Context) error {
@@ -29,16 +27,11 @@ func (s *Server) apiReports(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, p)
-}
-
-type decision struct {
-	Action string `json:"action"`
-	Note   string `json:"note"`
+	return c.JSON(http.StatusOK, pageOut(p.Items, p.NextCursor, p.Total, reportOut))
 }
 
 func (s *Server) apiDecide(c echo.Context) error {
-	var in decision
+	var in decisionJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -46,7 +39,7 @@ func (s *Server) apiDecide(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]*moderation.Report{"report": r})
+	return c.JSON(http.StatusOK, reportResponseOut(r))
 }
 
 func (s *Server) apiAudit(c echo.Context) error {
@@ -58,5 +51,5 @@ func (s *Server) apiAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, p)
+	return c.JSON(http.StatusOK, pageOut(p.Items, p.NextCursor, p.Total, auditEntryOut))
 }

@@ -17,17 +17,11 @@ func (s *Server) apiNotifications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, p)
-}
-
-// markRead is the body of POST /notifications/read: the ids to mark, or
-// none (or an empty body) for all of them.
-type markRead struct {
-	IDs []string `json:"ids"`
+	return c.JSON(http.StatusOK, notificationsOut(p))
 }
 
 func (s *Server) apiMarkRead(c echo.Context) error {
-	var in markRead
+	var in markReadJSON
 	if c.Request().ContentLength != 0 {
 		if err := decodeJSON(c, &in); err != nil {
 			return err
@@ -51,7 +45,7 @@ func (s *Server) apiUnread(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]int{"unread": n})
+	return c.JSON(http.StatusOK, unreadJSON{Unread: n})
 }
 
 // apiNotificationStream sends the unread count as Server-Sent Events: at

@@ -1,23 +1,206 @@
 package server
 
 import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
 
-// openAPI describes the API that exists today; it grows with each feature.
-func (s *Server) openAPI(c echo.Context) error {
-	errResp := func(desc string) map[string]any {
-		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+// operation documents one API route. The OpenAPI document is built from
+// these rows and the types they name, and every JSON answer is checked
+// against its row (see checkedJSON), so the document cannot drift from
+// what handlers send.
+type operation struct {
+	Method  string // GET, POST…
+	Path    string // under /api/v1, as OpenAPI writes it: "/works/{id}"
+	Summary string
+	Status  int  // the success status
+	Auth    bool // needs a session
+	In      any  // the JSON body's type, as a zero value; nil without one
+	// InOptional says the body may be left out.
+	InOptional bool
+	Out        any // the success body's type, as a zero value; nil for none (204)
+	Query      []string
+	// Upload names the multipart file field the body is instead of JSON.
+	Upload string
+	// Stream is the content type of a body written as it goes (Out then
+	// describes each event's data); "" is application/json.
+	Stream string
+	// Errors names the failures worth naming by status; nil: any 4XX.
+	Errors map[string]string
+}
+
+var pagingParams = []string{"limit", "cursor"}
+
+func paging(more ...string) []string { return append(more, pagingParams...) }
+
+var operations = []operation{
+	{Method: "POST", Path: "/auth/signup", Summary: "Create an account", Status: 201, In: signUpJSON{}, Out: authJSON{},
+		Errors: map[string]string{"409": "Handle or email taken", "422": "Invalid fields", "429": "Rate limited"}},
+	{Method: "POST", Path: "/auth/login", Summary: "Sign in", Status: 200, In: credentialsJSON{}, Out: authJSON{},
+		Errors: map[string]string{"401": "Wrong credentials", "429": "Rate limited"}},
+	{Method: "POST", Path: "/auth/logout", Summary: "Sign out", Status: 204, Errors: map[string]string{}},
+	{Method: "GET", Path: "/me", Summary: "The signed-in user", Status: 200, Auth: true, Out: meResponse{},
+		Errors: map[string]string{"401": "Not signed in"}},
+	{Method: "PATCH", Path: "/me", Summary: "Change your profile", Status: 200, Auth: true, In: profileChangeJSON{}, Out: meResponse{},
+		Errors: map[string]string{"401": "Not signed in", "422": "Invalid fields"}},
+	{Method: "POST", Path: "/me/password", Summary: "Change your password; every other session ends", Status: 204, Auth: true,
+		In: passwordChangeJSON{}, Errors: map[string]string{"401": "Wrong current password, or not signed in",
+			"422": "The new password is weak", "429": "Too many wrong tries"}},
+	{Method: "POST", Path: "/auth/password-reset", Status: 202, In: resetRequestJSON{},
+		Summary: "E-mail a single-use reset link valid 1 h (the same answer whether the address is known or not)",
+		Errors:  map[string]string{"422": "Not an e-mail address", "429": "Rate limited"}},
+	{Method: "POST", Path: "/auth/password-reset/confirm", Summary: "Set a new password with a reset token; every session ends",
+		Status: 204, In: resetConfirmJSON{}, Errors: map[string]string{"400": "A bad, used or expired token", "422": "The new password is weak"}},
+	{Method: "GET", Path: "/me/sessions", Summary: "Where you are signed in, this session first", Status: 200, Auth: true,
+		Out: pageJSON[sessionJSON]{}, Errors: map[string]string{"401": "Not signed in"}},
+	{Method: "DELETE", Path: "/me/sessions", Summary: "Sign out everywhere else", Status: 204, Auth: true,
+		Errors: map[string]string{"401": "Not signed in"}},
+	{Method: "DELETE", Path: "/me/sessions/{id}", Summary: "Sign out one session", Status: 204, Auth: true,
+		Errors: map[string]string{"401": "Not signed in", "404": "No such session of yours"}},
+	{Method: "GET", Path: "/users/{handle}", Summary: "A user's public profile", Status: 200, Out: userResponse{},
+		Errors: map[string]string{"404": "No such user"}},
+	{Method: "POST", Path: "/admin/users/{handle}/roles", Summary: "Add and remove roles (admins)", Status: 200, Auth: true, In: rolesChangeJSON{}, Out: userResponse{}},
+	{Method: "POST", Path: "/users/{handle}/mute", Summary: "Mute a user: their posts collapse for you", Status: 204, Auth: true},
+	{Method: "DELETE", Path: "/users/{handle}/mute", Summary: "Unmute a user", Status: 204, Auth: true},
+
+	{Method: "PUT", Path: "/me/studio", Summary: "Open or change your studio", Status: 200, Auth: true, In: studioInputJSON{}, Out: makerResponse{}},
+	{Method: "GET", Path: "/me/works", Summary: "Your works, drafts included", Status: 200, Auth: true, Out: pageJSON[workCardJSON]{}, Query: paging("sort")},
+	{Method: "GET", Path: "/makers/{handle}", Summary: "A maker with counts and rating", Status: 200, Out: makerResponse{}},
+	{Method: "GET", Path: "/makers/{handle}/works", Summary: "A maker's published works", Status: 200, Out: pageJSON[workCardJSON]{}, Query: paging("sort")},
+	{Method: "GET", Path: "/makers/{handle}/groups", Summary: "A maker's groups", Status: 200, Out: makerGroupsJSON{}},
+	{Method: "POST", Path: "/makers/{handle}/follow", Summary: "Follow a maker (idempotent)", Status: 204, Auth: true},
+	{Method: "DELETE", Path: "/makers/{handle}/follow", Summary: "Unfollow a maker (idempotent)", Status: 204, Auth: true},
+
+	{Method: "POST", Path: "/media", Summary: "Upload an image: 413, 415, 422", Status: 201, Auth: true, Upload: "file", Out: mediaJSON{}},
+	{Method: "POST", Path: "/works", Summary: "Create a work", Status: 201, Auth: true, In: workInputJSON{}, Out: workResponse{}},
+	{Method: "GET", Path: "/works/{id}", Summary: "A work (drafts only for their maker)", Status: 200, Out: workResponse{}},
+	{Method: "PATCH", Path: "/works/{id}", Summary: "Change your work", Status: 200, Auth: true, In: workInputJSON{}, Out: workResponse{}},
+	{Method: "DELETE", Path: "/works/{id}", Summary: "Delete your work", Status: 204, Auth: true},
+	{Method: "POST", Path: "/works/{id}/favorite", Summary: "Favourite a work (idempotent)", Status: 204, Auth: true},
+	{Method: "DELETE", Path: "/works/{id}/favorite", Summary: "Unfavourite a work (idempotent)", Status: 204, Auth: true},
+
+	{Method: "GET", Path: "/search", Summary: "Search works, makers, collections or threads", Status: 200, Out: searchJSON{},
+		Query: paging("q", "type", "category", "tags", "materials", "location", "price_min", "price_max", "in_stock", "made_to_order", "sort")},
+	{Method: "GET", Path: "/search/suggest", Summary: "Suggestions as you type", Status: 200, Out: suggestionsJSON{}, Query: []string{"q", "type", "limit"}},
+	{Method: "GET", Path: "/discover", Summary: "Trending, new, rising makers, featured collections, active threads", Status: 200, Out: discoverJSON{}},
+	{Method: "GET", Path: "/feed", Summary: "Works and threads of the makers you follow and the groups you joined, newest first", Status: 200, Auth: true, Out: feedJSON{}, Query: pagingParams},
+
+	{Method: "POST", Path: "/collections", Summary: "Create a collection", Status: 201, Auth: true, In: collectionInputJSON{}, Out: collectionResponse{}},
+	{Method: "GET", Path: "/collections/{id}", Summary: "A collection with its items", Status: 200, Out: collectionResponse{}},
+	{Method: "PATCH", Path: "/collections/{id}", Summary: "Change your collection", Status: 200, Auth: true, In: collectionInputJSON{}, Out: collectionResponse{}},
+	{Method: "DELETE", Path: "/collections/{id}", Summary: "Delete your collection", Status: 204, Auth: true},
+	{Method: "POST", Path: "/collections/{id}/items", Summary: "Add a work", Status: 200, Auth: true, In: collectionItemInputJSON{}, Out: collectionResponse{}},
+	{Method: "DELETE", Path: "/collections/{id}/items/{work_id}", Summary: "Remove a work", Status: 200, Auth: true, Out: collectionResponse{}},
+	{Method: "POST", Path: "/collections/{id}/feature", Summary: "Feature a curated collection (admins)", Status: 204, Auth: true},
+	{Method: "DELETE", Path: "/collections/{id}/feature", Summary: "Stop featuring (admins)", Status: 204, Auth: true},
+
+	{Method: "POST", Path: "/groups", Summary: "Create a group (makers)", Status: 201, Auth: true, In: groupInputJSON{}, Out: groupResponse{}},
+	{Method: "GET", Path: "/groups/{id}", Summary: "A group, with your membership", Status: 200, Out: groupResponse{}},
+	{Method: "PATCH", Path: "/groups/{id}", Summary: "Change your group (owner, admins)", Status: 200, Auth: true, In: groupInputJSON{}, Out: groupResponse{}},
+	{Method: "POST", Path: "/groups/{id}/join", Summary: "Join, or ask to join (idempotent)", Status: 200, Auth: true, Out: membershipResponse{}},
+	{Method: "DELETE", Path: "/groups/{id}/membership", Summary: "Leave a group", Status: 204, Auth: true},
+	{Method: "GET", Path: "/groups/{id}/members", Summary: "Members by status (pending and banned: moderators)", Status: 200, Out: pageJSON[memberCardJSON]{}, Query: paging("status")},
+	{Method: "POST", Path: "/groups/{id}/members/{handle}", Summary: "Approve, ban, promote (moderators)", Status: 200, Auth: true, In: memberChangeJSON{}, Out: membershipResponse{}},
+	{Method: "DELETE", Path: "/groups/{id}/members/{handle}", Summary: "Remove a member or turn down a request (moderators)", Status: 204, Auth: true},
+	{Method: "GET", Path: "/groups/{id}/threads", Summary: "Threads, pinned first (sort active or new)", Status: 200, Out: pageJSON[threadCardJSON]{}, Query: paging("sort")},
+	{Method: "POST", Path: "/groups/{id}/threads", Summary: "Start a thread (members)", Status: 201, Auth: true, In: threadInputJSON{}, Out: threadResponse{}},
+	{Method: "GET", Path: "/threads/{id}", Summary: "A thread (404 in a private group you are not in)", Status: 200, Out: threadResponse{}},
+	{Method: "PATCH", Path: "/threads/{id}", Summary: "Edit (author: title, body) or moderate (pinned, locked, hidden)", Status: 200, Auth: true, In: threadInputJSON{}, Out: threadResponse{}},
+	{Method: "DELETE", Path: "/threads/{id}", Summary: "Delete a thread (author, moderators)", Status: 204, Auth: true},
+	{Method: "POST", Path: "/threads/{id}/reactions", Summary: "Like a thread (idempotent)", Status: 204, Auth: true},
+	{Method: "DELETE", Path: "/threads/{id}/reactions", Summary: "Unlike a thread", Status: 204, Auth: true},
+	{Method: "GET", Path: "/threads/{id}/replies", Summary: "Replies, 50 a page (page=N or last)", Status: 200, Out: repliesJSON{}, Query: []string{"page"}},
+	{Method: "POST", Path: "/threads/{id}/replies", Summary: "Reply: 423 when locked", Status: 201, Auth: true, In: replyInputJSON{}, Out: replyResponse{}},
+	{Method: "PATCH", Path: "/threads/{id}/replies/{reply_id}", Summary: "Edit your reply", Status: 200, Auth: true, In: replyInputJSON{}, Out: replyResponse{}},
+	{Method: "DELETE", Path: "/threads/{id}/replies/{reply_id}", Summary: "Delete a reply (author, moderators)", Status: 204, Auth: true},
+	{Method: "POST", Path: "/threads/{id}/replies/{reply_id}/reactions", Summary: "Like a reply (idempotent)", Status: 204, Auth: true},
+	{Method: "DELETE", Path: "/threads/{id}/replies/{reply_id}/reactions", Summary: "Unlike a reply", Status: 204, Auth: true},
+
+	{Method: "GET", Path: "/notifications", Summary: "Your notifications, newest first, with the unread count", Status: 200, Auth: true, Out: notificationsJSON{}, Query: pagingParams},
+	{Method: "GET", Path: "/notifications/unread", Summary: "Your unread count", Status: 200, Auth: true, Out: unreadJSON{}},
+	{Method: "GET", Path: "/notifications/stream", Summary: "Server-Sent Events: unread, whenever the count changes", Status: 200, Auth: true, Out: unreadJSON{}, Stream: "text/event-stream"},
+	{Method: "POST", Path: "/notifications/read", Summary: "Mark read: ids, or all without a body", Status: 204, Auth: true, In: markReadJSON{}, InOptional: true},
+
+	{Method: "POST", Path: "/reports", Summary: "Report a thread, reply, work or user", Status: 201, Auth: true, In: reportInputJSON{}, Out: reportResponse{}},
+	{Method: "GET", Path: "/moderation/reports", Summary: "The moderation queue (group moderators: their groups; admins: all)", Status: 200, Auth: true, Out: pageJSON[reportJSON]{}, Query: paging("status")},
+	{Method: "POST", Path: "/moderation/reports/{id}", Summary: "Resolve or dismiss a report", Status: 200, Auth: true, In: decisionJSON{}, Out: reportResponse{}},
+	{Method: "GET", Path: "/moderation/audit", Summary: "The audit trail of moderators' actions", Status: 200, Auth: true, Out: pageJSON[auditEntryJSON]{}, Query: paging("group_id")},
+}
+
+// openAPIDocument builds the document from the rows and their types; it
+// fails on a type reflection cannot describe, or a name two types share.
+func openAPIDocument(ops []operation) ([]byte, *schemas, error) {
+	sc := newSchemas()
+	errorSchema := sc.of(reflect.TypeFor[errorJSON](), "errors")
+	content := func(ct string, schema map[string]any) map[string]any {
+		return map[string]any{ct: map[string]any{"schema": schema}}
 	}
-	jsonBody := func(schema map[string]any) map[string]any {
-		return map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schema}}}
+	paths := map[string]any{}
+	for _, op := range ops {
+		where := op.Method + " " + op.Path
+		o := map[string]any{"summary": op.Summary}
+		ok := map[string]any{"description": http.StatusText(op.Status)}
+		if op.Out != nil {
+			ct := op.Stream
+			if ct == "" {
+				ct = echo.MIMEApplicationJSON
+			}
+			ok["content"] = content(ct, sc.of(reflect.TypeOf(op.Out), where+" "+strconv.Itoa(op.Status)))
+		}
+		responses := map[string]any{strconv.Itoa(op.Status): ok}
+		failures := op.Errors
+		if failures == nil {
+			failures = map[string]string{"4XX": "Bad input, not signed in, not allowed or not found"}
+		}
+		for status, desc := range failures {
+			responses[status] = map[string]any{"description": desc, "content": content(echo.MIMEApplicationJSON, errorSchema)}
+		}
+		o["responses"] = responses
+		if op.Auth {
+			o["security"] = []any{map[string]any{"bearer": []any{}}, map[string]any{"cookie": []any{}}}
+		}
+		var params []any
+		for _, seg := range strings.Split(op.Path, "/") {
+			if name, ok := strings.CutPrefix(seg, "{"); ok {
+				params = append(params, map[string]any{"name": strings.TrimSuffix(name, "}"), "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+			}
+		}
+		for _, name := range op.Query {
+			params = append(params, map[string]any{"name": name, "in": "query", "schema": map[string]any{"type": "string"}})
+		}
+		if len(params) > 0 {
+			o["parameters"] = params
+		}
+		switch {
+		case op.In != nil:
+			o["requestBody"] = map[string]any{"required": !op.InOptional,
+				"content": content(echo.MIMEApplicationJSON, sc.of(reflect.TypeOf(op.In), where+" body"))}
+		case op.Upload != "":
+			o["requestBody"] = map[string]any{"required": true, "content": content(echo.MIMEMultipartForm, map[string]any{
+				"type": "object", "properties": map[string]any{op.Upload: map[string]any{"type": "string", "format": "binary"}}})}
+		}
+		item, _ := paths[op.Path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[op.Path] = item
+		}
+		if _, dup := item[strings.ToLower(op.Method)]; dup {
+			sc.fail("%s is documented twice", where)
+		}
+		item[strings.ToLower(op.Method)] = o
 	}
-	ok := func(desc string, schema map[string]any) map[string]any {
-		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": schema}}}
+	if len(sc.errs) > 0 {
+		sort.Strings(sc.errs)
+		return nil, sc, fmt.Errorf("openapi: %s", strings.Join(sc.errs, "; "))
 	}
-	wrapUser := map[string]any{"type": "object", "properties": map[string]any{"user": ref("Me")}}
 	doc := map[string]any{
 		"openapi": "3.0.3",
 		"info":    map[string]any{"title": "Guildhall API", "version": "1"},
@@ -28,143 +211,61 @@ func (s *Server) openAPI(c echo.Context) error {
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie,
 					"description": "Browser session; state-changing calls then need X-CSRF-Token."},
 			},
-			"schemas": map[string]any{
-				"Error": obj(map[string]any{"error": obj(map[string]any{
-					"code": str(), "message": str(), "fields": map[string]any{"type": "object", "additionalProperties": str()},
-				})}),
-				"User": obj(map[string]any{"id": str(), "handle": str(), "display_name": str(), "bio": str(),
-					"avatar_media_id": str(), "roles": arr(str()), "created_at": dateTime()}),
-				"Me":            map[string]any{"allOf": []any{ref("User"), obj(map[string]any{"email": str(), "locale": str(), "updated_at": dateTime()})}},
-				"Auth":          obj(map[string]any{"user": ref("Me"), "token": str()}),
-				"SignUp":        obj(map[string]any{"email": str(), "password": str(), "handle": str(), "display_name": str(), "locale": str()}),
-				"Credentials":   obj(map[string]any{"email": str(), "password": str()}),
-				"ProfileChange": obj(map[string]any{"display_name": str(), "bio": str(), "avatar_media_id": str(), "locale": str()}),
-			},
+			"schemas": sc.components,
 		},
-		"paths": map[string]any{
-			"/auth/signup": map[string]any{"post": map[string]any{"summary": "Create an account", "requestBody": jsonBody(ref("SignUp")),
-				"responses": map[string]any{"201": ok("Created", ref("Auth")), "409": errResp("Handle or email taken"), "422": errResp("Invalid fields"), "429": errResp("Rate limited")}}},
-			"/auth/login": map[string]any{"post": map[string]any{"summary": "Sign in", "requestBody": jsonBody(ref("Credentials")),
-				"responses": map[string]any{"200": ok("Signed in", ref("Auth")), "401": errResp("Wrong credentials"), "429": errResp("Rate limited")}}},
-			"/auth/logout": map[string]any{"post": map[string]any{"summary": "Sign out", "responses": map[string]any{"204": map[string]any{"description": "Signed out"}}}},
-			"/me": map[string]any{
-				"get":   map[string]any{"summary": "The signed-in user", "security": sec(), "responses": map[string]any{"200": ok("You", wrapUser), "401": errResp("Not signed in")}},
-				"patch": map[string]any{"summary": "Change your profile", "security": sec(), "requestBody": jsonBody(ref("ProfileChange")), "responses": map[string]any{"200": ok("Changed", wrapUser), "401": errResp("Not signed in"), "422": errResp("Invalid fields")}},
-			},
-			"/users/{handle}": map[string]any{"get": map[string]any{"summary": "A user's public profile",
-				"parameters": []any{map[string]any{"name": "handle", "in": "path", "required": true, "schema": str()}},
-				"responses":  map[string]any{"200": ok("The user", obj(map[string]any{"user": ref("User")})), "404": errResp("No such user")}}},
-		},
+		"paths": paths,
 	}
-	paths := doc["paths"].(map[string]any)
-	for _, op := range moreOperations {
-		item, _ := paths[op.path].(map[string]any)
-		if item == nil {
-			item = map[string]any{}
-			paths[op.path] = item
-		}
-		o := map[string]any{"summary": op.summary, "responses": map[string]any{
-			op.status: map[string]any{"description": "OK"}, "4XX": errResp("Bad input, not signed in, not allowed or not found")}}
-		if op.auth {
-			o["security"] = sec()
-		}
-		var params []any
-		for _, name := range op.pathParams {
-			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": str()})
-		}
-		for _, name := range op.query {
-			params = append(params, map[string]any{"name": name, "in": "query", "schema": str()})
-		}
-		if len(params) > 0 {
-			o["parameters"] = params
-		}
-		if op.body {
-			o["requestBody"] = jsonBody(map[string]any{"type": "object"})
-		}
-		item[op.method] = o
+	b, err := json.Marshal(doc)
+	return b, sc, err
+}
+
+func (s *Server) openAPI(c echo.Context) error {
+	return c.JSONBlob(http.StatusOK, s.openapi)
+}
+
+// checkedJSON writes JSON as Echo does, and logs an error when an API
+// answer is not the status and type its operation documents (an error
+// answer must be errorJSON): the test rig fails any test that meets one.
+type checkedJSON struct {
+	echo.DefaultJSONSerializer
+	want map[string]answer // by "GET /api/v1/works/:id"
+	log  *slog.Logger
+}
+
+type answer struct {
+	status int
+	typ    reflect.Type // nil for none
+}
+
+func newCheckedJSON(ops []operation, log *slog.Logger) checkedJSON {
+	want := map[string]answer{}
+	for _, op := range ops {
+		want[op.Method+" "+routePath(op.Path)] = answer{op.Status, reflect.TypeOf(op.Out)}
 	}
-	describeAccountSecurity(doc)
-	return c.JSON(http.StatusOK, doc)
+	return checkedJSON{want: want, log: log}
 }
 
-// operation is an endpoint described briefly: API.md holds its fields.
-type operation struct {
-	method, path, summary, status string
-	auth, body                    bool
-	pathParams, query             []string
+// routePath is an operation's path as Echo routes it.
+func routePath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		if name, ok := strings.CutPrefix(seg, "{"); ok {
+			segs[i] = ":" + strings.TrimSuffix(name, "}")
+		}
+	}
+	return "/api/v1" + strings.Join(segs, "/")
 }
 
-var pagingParams = []string{"limit", "cursor"}
-
-var moreOperations = []operation{
-	{"put", "/me/studio", "Open or change your studio", "200", true, true, nil, nil},
-	{"get", "/me/works", "Your works, drafts included", "200", true, false, nil, append([]string{"sort"}, pagingParams...)},
-	{"get", "/makers/{handle}", "A maker with counts and rating", "200", false, false, []string{"handle"}, nil},
-	{"get", "/makers/{handle}/works", "A maker's published works", "200", false, false, []string{"handle"}, append([]string{"sort"}, pagingParams...)},
-	{"get", "/makers/{handle}/groups", "A maker's groups", "200", false, false, []string{"handle"}, nil},
-	{"post", "/makers/{handle}/follow", "Follow a maker (idempotent)", "204", true, false, []string{"handle"}, nil},
-	{"delete", "/makers/{handle}/follow", "Unfollow a maker (idempotent)", "204", true, false, []string{"handle"}, nil},
-	{"post", "/media", "Upload an image (multipart field file): 413, 415, 422", "201", true, false, nil, nil},
-	{"post", "/works", "Create a work", "201", true, true, nil, nil},
-	{"get", "/works/{id}", "A work (drafts only for their maker)", "200", false, false, []string{"id"}, nil},
-	{"patch", "/works/{id}", "Change your work", "200", true, true, []string{"id"}, nil},
-	{"delete", "/works/{id}", "Delete your work", "204", true, false, []string{"id"}, nil},
-	{"post", "/works/{id}/favorite", "Favourite a work (idempotent)", "204", true, false, []string{"id"}, nil},
-	{"delete", "/works/{id}/favorite", "Unfavourite a work (idempotent)", "204", true, false, []string{"id"}, nil},
-	{"get", "/search", "Search works, makers, collections or threads", "200", false, false, nil,
-		append([]string{"q", "type", "category", "tags", "materials", "location", "price_min", "price_max", "in_stock", "made_to_order", "sort"}, pagingParams...)},
-	{"get", "/search/suggest", "Suggestions as you type", "200", false, false, nil, []string{"q", "type", "limit"}},
-	{"get", "/discover", "Trending, new, rising makers, featured collections, active threads", "200", false, false, nil, nil},
-	{"get", "/feed", "Works and threads of the makers you follow and the groups you joined, newest first", "200", true, false, nil, pagingParams},
-	{"post", "/collections", "Create a collection", "201", true, true, nil, nil},
-	{"get", "/collections/{id}", "A collection with its items", "200", false, false, []string{"id"}, nil},
-	{"patch", "/collections/{id}", "Change your collection", "200", true, true, []string{"id"}, nil},
-	{"delete", "/collections/{id}", "Delete your collection", "204", true, false, []string{"id"}, nil},
-	{"post", "/collections/{id}/items", "Add a work (work_id, note)", "200", true, true, []string{"id"}, nil},
-	{"delete", "/collections/{id}/items/{work_id}", "Remove a work", "200", true, false, []string{"id", "work_id"}, nil},
-	{"post", "/collections/{id}/feature", "Feature a curated collection (admins)", "204", true, false, []string{"id"}, nil},
-	{"delete", "/collections/{id}/feature", "Stop featuring (admins)", "204", true, false, []string{"id"}, nil},
-	{"post", "/admin/users/{handle}/roles", "Add and remove roles (admins)", "200", true, true, []string{"handle"}, nil},
-	{"post", "/groups", "Create a group (makers)", "201", true, true, nil, nil},
-	{"get", "/groups/{id}", "A group, with your membership", "200", false, false, []string{"id"}, nil},
-	{"patch", "/groups/{id}", "Change your group (owner, admins)", "200", true, true, []string{"id"}, nil},
-	{"post", "/groups/{id}/join", "Join, or ask to join (idempotent)", "200", true, false, []string{"id"}, nil},
-	{"delete", "/groups/{id}/membership", "Leave a group", "204", true, false, []string{"id"}, nil},
-	{"get", "/groups/{id}/members", "Members by status (pending and banned: moderators)", "200", false, false, []string{"id"}, append([]string{"status"}, pagingParams...)},
-	{"post", "/groups/{id}/members/{handle}", "Approve, ban, promote (role, status; moderators)", "200", true, true, []string{"id", "handle"}, nil},
-	{"delete", "/groups/{id}/members/{handle}", "Remove a member or turn down a request (moderators)", "204", true, false, []string{"id", "handle"}, nil},
-	{"get", "/groups/{id}/threads", "Threads, pinned first (sort active or new)", "200", false, false, []string{"id"}, append([]string{"sort"}, pagingParams...)},
-	{"post", "/groups/{id}/threads", "Start a thread (title, body, work_ids, media_ids; members)", "201", true, true, []string{"id"}, nil},
-	{"get", "/threads/{id}", "A thread (404 in a private group you are not in)", "200", false, false, []string{"id"}, nil},
-	{"patch", "/threads/{id}", "Edit (author: title, body) or moderate (pinned, locked, hidden)", "200", true, true, []string{"id"}, nil},
-	{"delete", "/threads/{id}", "Delete a thread (author, moderators)", "204", true, false, []string{"id"}, nil},
-	{"post", "/threads/{id}/reactions", "Like a thread (idempotent)", "204", true, false, []string{"id"}, nil},
-	{"delete", "/threads/{id}/reactions", "Unlike a thread", "204", true, false, []string{"id"}, nil},
-	{"get", "/threads/{id}/replies", "Replies, 50 a page: {items, page, pages} (page=N or last)", "200", false, false, []string{"id"}, []string{"page"}},
-	{"post", "/threads/{id}/replies", "Reply (body, quote_id): 423 when locked", "201", true, true, []string{"id"}, nil},
-	{"patch", "/threads/{id}/replies/{reply_id}", "Edit your reply", "200", true, true, []string{"id", "reply_id"}, nil},
-	{"delete", "/threads/{id}/replies/{reply_id}", "Delete a reply (author, moderators)", "204", true, false, []string{"id", "reply_id"}, nil},
-	{"post", "/threads/{id}/replies/{reply_id}/reactions", "Like a reply (idempotent)", "204", true, false, []string{"id", "reply_id"}, nil},
-	{"delete", "/threads/{id}/replies/{reply_id}/reactions", "Unlike a reply", "204", true, false, []string{"id", "reply_id"}, nil},
-	{"get", "/notifications", "Your notifications, newest first, with the unread count", "200", true, false, nil, pagingParams},
-	{"get", "/notifications/unread", "Your unread count", "200", true, false, nil, nil},
-	{"get", "/notifications/stream", "Server-Sent Events: unread {\"unread\": N}", "200", true, false, nil, nil},
-	{"post", "/notifications/read", "Mark read: ids, or all without a body", "204", true, false, nil, nil},
-	{"post", "/reports", "Report a thread, reply, work or user (target_type, target_id, reason, note)", "201", true, true, nil, nil},
-	{"get", "/moderation/reports", "The moderation queue (group moderators: their groups; admins: all)", "200", true, false, nil, append([]string{"status"}, pagingParams...)},
-	{"post", "/moderation/reports/{id}", "Resolve or dismiss a report (action, note)", "200", true, true, []string{"id"}, nil},
-	{"get", "/moderation/audit", "The audit trail of moderators' actions", "200", true, false, nil, append([]string{"group_id"}, pagingParams...)},
-	{"post", "/users/{handle}/mute", "Mute a user: their posts collapse for you", "204", true, false, []string{"handle"}, nil},
-	{"delete", "/users/{handle}/mute", "Unmute a user", "204", true, false, []string{"handle"}, nil},
+func (j checkedJSON) Serialize(c echo.Context, i any, indent string) error {
+	route, status := c.Request().Method+" "+c.Path(), c.Response().Status
+	if want, documented := j.want[route]; documented {
+		if status >= 400 {
+			want = answer{status, reflect.TypeFor[errorJSON]()}
+		}
+		if got := reflect.TypeOf(i); got != want.typ || status != want.status {
+			j.log.ErrorContext(c.Request().Context(), "response differs from the OpenAPI document", "route", route,
+				"status", status, "type", fmt.Sprint(got), "documented_status", want.status, "documented_type", fmt.Sprint(want.typ))
+		}
+	}
+	return j.DefaultJSONSerializer.Serialize(c, i, indent)
 }
-
-func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
-func str() map[string]any            { return map[string]any{"type": "string"} }
-func dateTime() map[string]any       { return map[string]any{"type": "string", "format": "date-time"} }
-func arr(items map[string]any) map[string]any {
-	return map[string]any{"type": "array", "items": items}
-}
-func obj(props map[string]any) map[string]any {
-	return map[string]any{"type": "object", "properties": props}
-}
-func sec() []any { return []any{map[string]any{"bearer": []any{}}, map[string]any{"cookie": []any{}}} }

@@ -69,6 +69,7 @@ type Server struct {
 	views      *views
 	metrics    *httpMetrics
 	csp        string // Content-Security-Policy, built once from the config
+	openapi    []byte // the OpenAPI document, built once from operations
 	// stopping is closed when the HTTP server shuts down, ending the
 	// long-lived notification streams that would otherwise hold it open.
 	stopping    chan struct{}
@@ -94,7 +95,11 @@ func New(d Deps) (*echo.Echo, error) {
 		registry: d.Registry, catalog: catalog, views: v, metrics: m,
 		stopping: make(chan struct{}), streamEvery: 20 * time.Second}
 	s.csp = contentSecurityPolicy(d.Config)
+	if s.openapi, _, err = openAPIDocument(operations); err != nil {
+		return nil, err
+	}
 	e := echo.New()
+	e.JSONSerializer = newCheckedJSON(operations, s.log)
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError

@@ -12,7 +12,7 @@ import (
 )
 
 // openStudio signs up handle and opens a studio.
-func openStudio(t *testing.T, rig *testrig.Rig, handle string) *testrig.Client {
+func openStudio(t testing.TB, rig *testrig.Rig, handle string) *testrig.Client {
 	t.Helper()
 	c := rig.Client(t)
 	c.SignUp(handle)
@@ -23,15 +23,22 @@ func openStudio(t *testing.T, rig *testrig.Rig, handle string) *testrig.Client {
 	return c
 }
 
-func createWork(t *testing.T, c *testrig.Client, body map[string]any) string {
+// created posts body to path, which must answer 201 with the new thing
+// wrapped by its kind ({"work": {"id": …}}), and returns its id.
+func created(t testing.TB, c *testrig.Client, path string, body any, kind string) string {
 	t.Helper()
-	r := c.Do("POST", "/api/v1/works", body)
+	r := c.Do("POST", path, body)
 	if r.Status != http.StatusCreated {
-		t.Fatalf("create work: %d %s", r.Status, r.Body)
+		t.Fatalf("create %s: %d %s", kind, r.Status, r.Body)
 	}
-	var out struct{ Work struct{ ID string } }
+	var out map[string]struct{ ID string }
 	r.JSON(t, &out)
-	return out.Work.ID
+	return out[kind].ID
+}
+
+func createWork(t testing.TB, c *testrig.Client, body map[string]any) string {
+	t.Helper()
+	return created(t, c, "/api/v1/works", body, "work")
 }
 
 func wallet(status string) map[string]any {
@@ -41,69 +48,108 @@ func wallet(status string) map[string]any {
 }
 
 func TestAStudioMakesAMakerAndWorksFollowTheContract(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	fan := rig.Client(t)
 	fan.SignUp("fan")
-	run(t, fan, []scenario{
-		{"a user without a studio cannot publish", "POST", "/api/v1/works", wallet("published"), 403, []string{`"open_a_studio_first"`}, nil},
-		{"a studio needs a name", "PUT", "/api/v1/me/studio", map[string]any{"name": ""}, 422, []string{`"name":"This field is required."`}, nil},
-		{"a negative lead time is refused", "PUT", "/api/v1/me/studio", map[string]any{"name": "x", "policies": map[string]any{"lead_time_days": -1}}, 422, []string{`"policies.lead_time_days"`}, nil},
+	steps.run(fan, []scenario{
+		{Name: "a user without a studio cannot publish", Method: "POST", Path: "/api/v1/works",
+			Body: wallet("published"), Status: 403, Expected: []string{`"open_a_studio_first"`}},
+		{Name: "a studio needs a name", Method: "PUT", Path: "/api/v1/me/studio", Body: map[string]any{"name": ""},
+			Status: 422, Expected: []string{`"name":"This field is required."`}},
+		{Name: "a negative lead time is refused", Method: "PUT", Path: "/api/v1/me/studio",
+			Body: map[string]any{"name": "x", "policies": map[string]any{"lead_time_days": -1}}, Status: 422,
+			Expected: []string{`"policies.lead_time_days"`}},
 	})
 	maker := openStudio(t, rig, "tanner")
-	run(t, maker, []scenario{
-		{"opening a studio makes the user a maker", "GET", "/api/v1/me", nil, 200, []string{`"roles":["maker"]`}, nil},
-		{"the maker page has counts and a rating", "GET", "/api/v1/makers/tanner", nil, 200, []string{`"counts":{"followers":0,"works":0,"sales":0}`, `"rating":{"average":0,"count":0}`, `\u003cstrong\u003e手工`}, nil},
-		{"every bad work field is named", "POST", "/api/v1/works", map[string]any{"title": "", "price": map[string]any{"amount": -1, "currency": "GBP"}, "category": "spaceships", "stock": -2},
-			422, []string{`"title":`, `"price.amount":`, `"price.currency":`, `"category":`, `"stock":`}, nil},
-		{"a price must be a number", "POST", "/api/v1/works", `{"title":"x","price":{"amount":"lots"}}`, 422, []string{`"price.amount":"must be a number"`}, nil},
-		{"an image that was never uploaded is refused", "POST", "/api/v1/works", merge(wallet("draft"), "media_ids", []string{"nope"}), 422, []string{`"media_ids":`}, nil},
-		{"eleven images are too many", "POST", "/api/v1/works", merge(wallet("draft"), "media_ids", strings.Split("a,b,c,d,e,f,g,h,i,j,k", ",")), 422, []string{`"media_ids":`}, nil},
-		{"a variant's currency must match", "POST", "/api/v1/works", merge(wallet("draft"), "variants", []map[string]any{{"name": "big", "price": map[string]any{"amount": 1, "currency": "USD"}}}), 422, []string{`"variants.0.price"`}, nil},
-		{"an unknown status is refused", "POST", "/api/v1/works", wallet("sold"), 422, []string{`"status":`}, nil},
+	steps.run(maker, []scenario{
+		{Name: "opening a studio makes the user a maker", Method: "GET", Path: "/api/v1/me", Status: 200,
+			Expected: []string{`"roles":["maker"]`}},
+		{Name: "the maker page has counts and a rating", Method: "GET", Path: "/api/v1/makers/tanner", Status: 200,
+			Expected: []string{`"counts":{"followers":0,"works":0,"sales":0}`, `"rating":{"average":0,"count":0}`, `\u003cstrong\u003e手工`}},
+		{Name: "every bad work field is named", Method: "POST", Path: "/api/v1/works",
+			Body:   map[string]any{"title": "", "price": map[string]any{"amount": -1, "currency": "GBP"}, "category": "spaceships", "stock": -2},
+			Status: 422, Expected: []string{`"title":`, `"price.amount":`, `"price.currency":`, `"category":`, `"stock":`}},
+		{Name: "a price must be a number", Method: "POST", Path: "/api/v1/works",
+			Body: `{"title":"x","price":{"amount":"lots"}}`, Status: 422,
+			Expected: []string{`"price.amount":"must be a number"`}},
+		{Name: "an image that was never uploaded is refused", Method: "POST", Path: "/api/v1/works",
+			Body: merge(wallet("draft"), "media_ids", []string{"nope"}), Status: 422, Expected: []string{`"media_ids":`}},
+		{Name: "eleven images are too many", Method: "POST", Path: "/api/v1/works",
+			Body: merge(wallet("draft"), "media_ids", strings.Split("a,b,c,d,e,f,g,h,i,j,k", ",")), Status: 422,
+			Expected: []string{`"media_ids":`}},
+		{Name: "a variant's currency must match", Method: "POST", Path: "/api/v1/works",
+			Body:   merge(wallet("draft"), "variants", []map[string]any{{"name": "big", "price": map[string]any{"amount": 1, "currency": "USD"}}}),
+			Status: 422, Expected: []string{`"variants.0.price"`}},
+		{Name: "an unknown status is refused", Method: "POST", Path: "/api/v1/works", Body: wallet("sold"), Status: 422,
+			Expected: []string{`"status":`}},
 	})
 	draft := createWork(t, maker, wallet("draft"))
-	run(t, fan, []scenario{
-		{"a draft is a 404 to others", "GET", "/api/v1/works/" + draft, nil, 404, nil, nil},
-		{"a draft cannot be favourited", "POST", "/api/v1/works/" + draft + "/favorite", nil, 404, nil, nil},
-		{"a draft is not in the maker's list", "GET", "/api/v1/makers/tanner/works", nil, 200, []string{`"items":[]`, `"total":0`}, nil},
-		{"nobody else may edit it", "PATCH", "/api/v1/works/" + draft, map[string]any{"title": "mine"}, 404, nil, nil},
+	steps.run(fan, []scenario{
+		{Name: "a draft is a 404 to others", Method: "GET", Path: "/api/v1/works/" + draft, Status: 404},
+		{Name: "a draft cannot be favourited", Method: "POST", Path: "/api/v1/works/" + draft + "/favorite",
+			Status: 404},
+		{Name: "a draft is not in the maker's list", Method: "GET", Path: "/api/v1/makers/tanner/works", Status: 200,
+			Expected: []string{`"items":[]`, `"total":0`}},
+		{Name: "nobody else may edit it", Method: "PATCH", Path: "/api/v1/works/" + draft,
+			Body: map[string]any{"title": "mine"}, Status: 404},
 	})
-	run(t, maker, []scenario{
-		{"the maker sees the draft", "GET", "/api/v1/works/" + draft, nil, 200, []string{`"status":"draft"`, `"counts":{"favorites":0,"saves":0,"threads":0,"sales":0}`}, nil},
-		{"the studio list has the draft", "GET", "/api/v1/me/works", nil, 200, []string{`"id":"` + draft + `"`, `"status":"draft"`}, nil},
-		{"publishing counts the work", "PATCH", "/api/v1/works/" + draft, map[string]any{"status": "published"}, 200, []string{`"status":"published"`, `"url":"/works/` + draft + `/手工牛皮钱包-leather-wallet"`}, nil},
-		{"the maker has one work", "GET", "/api/v1/makers/tanner", nil, 200, []string{`"works":1`}, nil},
+	steps.run(maker, []scenario{
+		{Name: "the maker sees the draft", Method: "GET", Path: "/api/v1/works/" + draft, Status: 200,
+			Expected: []string{`"status":"draft"`, `"counts":{"favorites":0,"saves":0,"threads":0,"sales":0}`}},
+		{Name: "the studio list has the draft", Method: "GET", Path: "/api/v1/me/works", Status: 200,
+			Expected: []string{`"id":"` + draft + `"`, `"status":"draft"`}},
+		{Name: "publishing counts the work", Method: "PATCH", Path: "/api/v1/works/" + draft,
+			Body: map[string]any{"status": "published"}, Status: 200,
+			Expected: []string{`"status":"published"`, `"url":"/works/` + draft + `/手工牛皮钱包-leather-wallet"`}},
+		{Name: "the maker has one work", Method: "GET", Path: "/api/v1/makers/tanner", Status: 200,
+			Expected: []string{`"works":1`}},
 	})
-	run(t, fan, []scenario{
-		{"a published work is public", "GET", "/api/v1/works/" + draft, nil, 200, []string{`"in_stock":true`, `"maker":{"id":`}, nil},
-		{"it is in the maker's list", "GET", "/api/v1/makers/tanner/works", nil, 200, []string{`"total":1`, `"title":"手工牛皮钱包 Leather wallet"`}, nil},
-		{"a published work of someone else cannot be edited", "PATCH", "/api/v1/works/" + draft, map[string]any{"title": "mine"}, 403, nil, nil},
-		{"favouriting is idempotent", "POST", "/api/v1/works/" + draft + "/favorite", nil, 204, nil, nil},
-		{"a second favourite changes nothing", "POST", "/api/v1/works/" + draft + "/favorite", nil, 204, nil, nil},
-		{"the count is one", "GET", "/api/v1/works/" + draft, nil, 200, []string{`"favorites":1`}, nil},
-		{"unfavouriting twice is fine", "DELETE", "/api/v1/works/" + draft + "/favorite", nil, 204, nil, nil},
-		{"and leaves zero", "DELETE", "/api/v1/works/" + draft + "/favorite", nil, 204, nil, nil},
-		{"the count is zero, not negative", "GET", "/api/v1/works/" + draft, nil, 200, []string{`"favorites":0`}, nil},
-		{"following a maker", "POST", "/api/v1/makers/tanner/follow", nil, 204, nil, nil},
-		{"following again", "POST", "/api/v1/makers/tanner/follow", nil, 204, nil, nil},
-		{"counts one follower", "GET", "/api/v1/makers/tanner", nil, 200, []string{`"followers":1`}, nil},
-		{"an unknown maker cannot be followed", "POST", "/api/v1/makers/nobody_here/follow", nil, 404, nil, nil},
-		{"a bad sort is named", "GET", "/api/v1/makers/tanner/works?sort=random", nil, 422, []string{`"sort":`}, nil},
-		{"a bad cursor is named", "GET", "/api/v1/makers/tanner/works?cursor=!!", nil, 422, []string{`"cursor":`}, nil},
-		{"a maker's groups are a list", "GET", "/api/v1/makers/tanner/groups", nil, 200, []string{`"items":[]`, `"next_cursor":null`}, nil},
+	steps.run(fan, []scenario{
+		{Name: "a published work is public", Method: "GET", Path: "/api/v1/works/" + draft, Status: 200,
+			Expected: []string{`"in_stock":true`, `"maker":{"id":`}},
+		{Name: "it is in the maker's list", Method: "GET", Path: "/api/v1/makers/tanner/works", Status: 200,
+			Expected: []string{`"total":1`, `"title":"手工牛皮钱包 Leather wallet"`}},
+		{Name: "a published work of someone else cannot be edited", Method: "PATCH", Path: "/api/v1/works/" + draft,
+			Body: map[string]any{"title": "mine"}, Status: 403},
+		{Name: "favouriting is idempotent", Method: "POST", Path: "/api/v1/works/" + draft + "/favorite", Status: 204},
+		{Name: "a second favourite changes nothing", Method: "POST", Path: "/api/v1/works/" + draft + "/favorite",
+			Status: 204},
+		{Name: "the count is one", Method: "GET", Path: "/api/v1/works/" + draft, Status: 200,
+			Expected: []string{`"favorites":1`}},
+		{Name: "unfavouriting twice is fine", Method: "DELETE", Path: "/api/v1/works/" + draft + "/favorite",
+			Status: 204},
+		{Name: "and leaves zero", Method: "DELETE", Path: "/api/v1/works/" + draft + "/favorite", Status: 204},
+		{Name: "the count is zero, not negative", Method: "GET", Path: "/api/v1/works/" + draft, Status: 200,
+			Expected: []string{`"favorites":0`}},
+		{Name: "following a maker", Method: "POST", Path: "/api/v1/makers/tanner/follow", Status: 204},
+		{Name: "following again", Method: "POST", Path: "/api/v1/makers/tanner/follow", Status: 204},
+		{Name: "counts one follower", Method: "GET", Path: "/api/v1/makers/tanner", Status: 200,
+			Expected: []string{`"followers":1`}},
+		{Name: "an unknown maker cannot be followed", Method: "POST", Path: "/api/v1/makers/nobody_here/follow",
+			Status: 404},
+		{Name: "a bad sort is named", Method: "GET", Path: "/api/v1/makers/tanner/works?sort=random", Status: 422,
+			Expected: []string{`"sort":`}},
+		{Name: "a bad cursor is named", Method: "GET", Path: "/api/v1/makers/tanner/works?cursor=!!", Status: 422,
+			Expected: []string{`"cursor":`}},
+		{Name: "a maker's groups are a list", Method: "GET", Path: "/api/v1/makers/tanner/groups", Status: 200,
+			Expected: []string{`"items":[]`, `"next_cursor":null`}},
 	})
-	run(t, maker, []scenario{
-		{"a maker cannot follow themself", "POST", "/api/v1/makers/tanner/follow", nil, 422, nil, nil},
-		{"archiving takes it out of the list", "PATCH", "/api/v1/works/" + draft, map[string]any{"status": "archived"}, 200, nil, nil},
-		{"the maker has no published works", "GET", "/api/v1/makers/tanner", nil, 200, []string{`"works":0`}, nil},
+	steps.run(maker, []scenario{
+		{Name: "a maker cannot follow themself", Method: "POST", Path: "/api/v1/makers/tanner/follow", Status: 422},
+		{Name: "archiving takes it out of the list", Method: "PATCH", Path: "/api/v1/works/" + draft,
+			Body: map[string]any{"status": "archived"}, Status: 200},
+		{Name: "the maker has no published works", Method: "GET", Path: "/api/v1/makers/tanner", Status: 200,
+			Expected: []string{`"works":0`}},
 	})
-	run(t, fan, []scenario{
-		{"an archived work is a 404", "GET", "/api/v1/works/" + draft, nil, 404, nil, nil},
-		{"and not listed", "GET", "/api/v1/makers/tanner/works", nil, 200, []string{`"total":0`}, nil},
+	steps.run(fan, []scenario{
+		{Name: "an archived work is a 404", Method: "GET", Path: "/api/v1/works/" + draft, Status: 404},
+		{Name: "and not listed", Method: "GET", Path: "/api/v1/makers/tanner/works", Status: 200,
+			Expected: []string{`"total":0`}},
 	})
-	run(t, maker, []scenario{
-		{"deleting is a 204", "DELETE", "/api/v1/works/" + draft, nil, 204, nil, nil},
-		{"then it is gone", "GET", "/api/v1/works/" + draft, nil, 404, nil, nil},
+	steps.run(maker, []scenario{
+		{Name: "deleting is a 204", Method: "DELETE", Path: "/api/v1/works/" + draft, Status: 204},
+		{Name: "then it is gone", Method: "GET", Path: "/api/v1/works/" + draft, Status: 404},
 	})
 }
 
@@ -150,6 +196,7 @@ func TestFiftyConcurrentFavouritesAndFollowsCountExactly(t *testing.T) {
 }
 
 func TestUploadedImagesAreStoredOnceAndServedForAYear(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t, testrig.WithEnv("GUILDHALL_MEDIA_MAX_BYTES", "200000"))
 	maker := openStudio(t, rig, "glazier")
 	img := testrig.PNG(t, 1200, 900, color.RGBA{200, 80, 40, 255})
@@ -180,10 +227,12 @@ func TestUploadedImagesAreStoredOnceAndServedForAYear(t *testing.T) {
 	if got := maker.Do("GET", m.Variants["thumb"], nil, "If-None-Match", got.Header.Get("ETag")); got.Status != http.StatusNotModified {
 		t.Fatalf("revalidation: %d", got.Status)
 	}
-	run(t, maker, []scenario{
-		{"a work shows its images in the maker's order", "POST", "/api/v1/works", merge(wallet("published"), "media_ids", []string{m.ID}), 201, []string{`"images":[{"media_id":"` + m.ID + `"`, `"width":1200`}, nil},
-		{"a missing image is a 404", "GET", "/media/media/zz/nothing/thumb.jpg", nil, 404, nil, nil},
-		{"a path escaping the store is a 404", "GET", "/media/../etc/passwd", nil, 404, nil, nil},
+	steps.run(maker, []scenario{
+		{Name: "a work shows its images in the maker's order", Method: "POST", Path: "/api/v1/works",
+			Body: merge(wallet("published"), "media_ids", []string{m.ID}), Status: 201,
+			Expected: []string{`"images":[{"media_id":"` + m.ID + `"`, `"width":1200`}},
+		{Name: "a missing image is a 404", Method: "GET", Path: "/media/media/zz/nothing/thumb.jpg", Status: 404},
+		{Name: "a path escaping the store is a 404", Method: "GET", Path: "/media/../etc/passwd", Status: 404},
 	})
 	other := rig.Client(t)
 	other.SignUp("stranger")
@@ -203,15 +252,18 @@ func TestUploadedImagesAreStoredOnceAndServedForAYear(t *testing.T) {
 }
 
 func TestAnAvatarIsAnImageTheUserUploaded(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	c := rig.Client(t)
 	c.SignUp("faces")
 	var m struct{ ID string }
 	c.Upload("me.png", testrig.PNG(t, 300, 300, color.RGBA{1, 2, 3, 255})).JSON(t, &m)
-	run(t, c, []scenario{
-		{"an uploaded image becomes the avatar", "PATCH", "/api/v1/me", map[string]string{"avatar_media_id": m.ID}, 200,
-			[]string{`"avatar_media_id":"` + m.ID + `"`, `"avatar_url":"/media/media/`}, nil},
-		{"clearing it removes the avatar", "PATCH", "/api/v1/me", map[string]string{"avatar_media_id": ""}, 200, []string{`"display_name"`}, nil},
+	steps.run(c, []scenario{
+		{Name: "an uploaded image becomes the avatar", Method: "PATCH", Path: "/api/v1/me",
+			Body: map[string]string{"avatar_media_id": m.ID}, Status: 200,
+			Expected: []string{`"avatar_media_id":"` + m.ID + `"`, `"avatar_url":"/media/media/`}},
+		{Name: "clearing it removes the avatar", Method: "PATCH", Path: "/api/v1/me",
+			Body: map[string]string{"avatar_media_id": ""}, Status: 200, Expected: []string{`"display_name"`}},
 	})
 }
 
@@ -245,6 +297,7 @@ func TestPopularOrdersByTheHotScoreAsFavouritesArrive(t *testing.T) {
 }
 
 func TestTheFeedShowsNewWorksOfFollowedMakersOnly(t *testing.T) {
+	steps := numbered(t)
 	rig := testrig.MustStart(t)
 	followed := openStudio(t, rig, "followed")
 	other := openStudio(t, rig, "unfollowed")
@@ -253,9 +306,10 @@ func TestTheFeedShowsNewWorksOfFollowedMakersOnly(t *testing.T) {
 	createWork(t, followed, merge(wallet("draft"), "title", "Unfinished vase"))
 	fan := rig.Client(t)
 	fan.SignUp("reader")
-	run(t, fan, []scenario{
-		{"an empty feed before following anyone", "GET", "/api/v1/feed", nil, 200, []string{`"items":[]`}, nil},
-		{"follow a maker", "POST", "/api/v1/makers/followed/follow", nil, 204, nil, nil},
+	steps.run(fan, []scenario{
+		{Name: "an empty feed before following anyone", Method: "GET", Path: "/api/v1/feed", Status: 200,
+			Expected: []string{`"items":[]`}},
+		{Name: "follow a maker", Method: "POST", Path: "/api/v1/makers/followed/follow", Status: 204},
 	})
 	createWork(t, followed, merge(wallet("published"), "title", "Second vase"))
 	var page struct {
@@ -272,11 +326,14 @@ func TestTheFeedShowsNewWorksOfFollowedMakersOnly(t *testing.T) {
 	if strings.Join(titles, "|") != "work:Second vase|work:First vase" {
 		t.Fatalf("feed %v, want the followed maker's published works, newest first", titles)
 	}
-	run(t, fan, []scenario{
-		{"the feed page shows them", "GET", "/feed", nil, 200, []string{"Second vase", "First vase"}, nil},
-		{"unfollow", "DELETE", "/api/v1/makers/followed/follow", nil, 204, nil, nil},
-		{"and the feed is empty again", "GET", "/api/v1/feed", nil, 200, []string{`"items":[]`}, nil},
-		{"the feed needs a session", "GET", "/api/v1/feed", nil, 401, nil, []string{"Authorization", "Bearer nope"}},
+	steps.run(fan, []scenario{
+		{Name: "the feed page shows them", Method: "GET", Path: "/feed", Status: 200,
+			Expected: []string{"Second vase", "First vase"}},
+		{Name: "unfollow", Method: "DELETE", Path: "/api/v1/makers/followed/follow", Status: 204},
+		{Name: "and the feed is empty again", Method: "GET", Path: "/api/v1/feed", Status: 200,
+			Expected: []string{`"items":[]`}},
+		{Name: "the feed needs a session", Method: "GET", Path: "/api/v1/feed", Status: 401,
+			Header: []string{"Authorization", "Bearer nope"}},
 	})
 }
 

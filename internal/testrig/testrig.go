@@ -90,6 +90,11 @@ func MustStart(tb testing.TB, opts ...Option) *Rig {
 		if strings.Contains(logs.String(), "untranslated message key") {
 			tb.Errorf("a response used a message key that web/locales lacks; see the log")
 		}
+		// So is an API answer other than the one the OpenAPI document names
+		// (see server.checkedJSON).
+		if strings.Contains(logs.String(), "response differs from the OpenAPI document") {
+			tb.Errorf("an API answer is not the status or type its operation documents; see the log")
+		}
 		if tb.Failed() {
 			tb.Logf("server log:\n%s", logs.String())
 		}
@@ -171,20 +176,27 @@ func (c *Client) Do(method, path string, body any, header ...string) *Response {
 	if ct != "" {
 		req.Header.Set("Content-Type", ct)
 	}
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	return c.Send(req)
+}
+
+// Send sends req with the client's cookies and, unless req names another,
+// its token, and reads the answer.
+func (c *Client) Send(req *http.Request) *Response {
+	c.tb.Helper()
+	if c.Token != "" && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		c.tb.Fatalf("%s %s: %v", method, path, err)
+		c.tb.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		c.tb.Fatalf("%s %s: read body: %v", method, path, err)
+		c.tb.Fatalf("%s %s: read body: %v", req.Method, req.URL.Path, err)
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
 }
@@ -226,16 +238,7 @@ func (c *Client) Upload(name string, data []byte) *Response {
 		c.tb.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		c.tb.Fatalf("upload: %v", err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return c.Send(req)
 }
 
 // PNG makes a w×h opaque PNG of one colour, for upload tests.

@@ -11,25 +11,25 @@ import (
 
 // Input creates a work (POST) or changes one (PATCH: nil fields stay).
 type Input struct {
-	Title        *string         `json:"title"`
-	Description  *string         `json:"description"`
-	Price        *Money          `json:"price"`
-	Stock        *int            `json:"stock"`
-	MadeToOrder  *bool           `json:"made_to_order"`
-	LeadTimeDays *int            `json:"lead_time_days"`
-	Materials    *[]string       `json:"materials"`
-	Tags         *[]string       `json:"tags"`
-	Category     *string         `json:"category"`
-	MediaIDs     *[]string       `json:"media_ids"`
-	Variants     *[]VariantInput `json:"variants"`
-	Status       *string         `json:"status"`
+	Title        *string
+	Description  *string
+	Price        *Money
+	Stock        *int
+	MadeToOrder  *bool
+	LeadTimeDays *int
+	Materials    *[]string
+	Tags         *[]string
+	Category     *string
+	MediaIDs     *[]string
+	Variants     *[]VariantInput
+	Status       *string
 }
 
 // VariantInput is one option as a maker enters it.
 type VariantInput struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Price Money  `json:"price"`
+	ID    string
+	Name  string
+	Price Money
 }
 
 // Limits a work's fields are held to.

@@ -17,22 +17,22 @@ import (
 
 // Card is a work as lists show it, straight from the search index.
 type Card struct {
-	ID          string `json:"id"`
-	Title       string `json:"title"`
-	URL         string `json:"url"`
-	Image       string `json:"image"`
-	Price       Money  `json:"price"`
-	InStock     bool   `json:"in_stock"`
-	MadeToOrder bool   `json:"made_to_order"`
-	Status      string `json:"status"`
-	Favorites   int    `json:"favorites"`
-	MakerHandle string `json:"maker_handle"`
-	MakerName   string `json:"maker_name"`
+	ID          string
+	Title       string
+	URL         string
+	Image       string
+	Price       Money
+	InStock     bool
+	MadeToOrder bool
+	Status      string
+	Favorites   int
+	MakerHandle string
+	MakerName   string
 	// PublishedAt orders works among threads in the feed.
-	PublishedAt time.Time `json:"published_at"`
+	PublishedAt time.Time
 	// Highlights are matched fields with <mark> around the matches, already
 	// HTML-escaped by the search adapter (only on search results).
-	Highlights map[string]string `json:"highlights,omitempty"`
+	Highlights map[string]string
 }
 
 // TitleHTML is the title with search matches marked, safe to render.
@@ -46,9 +46,9 @@ func (c Card) TitleHTML() template.HTML {
 // Results are one page of a list of works: its cards and the cursor of
 // the next page.
 type Results struct {
-	Items      []Card  `json:"items"`
-	NextCursor *string `json:"next_cursor"`
-	Total      int     `json:"total"`
+	Items      []Card
+	NextCursor *string
+	Total      int
 }
 
 // Sorts a list of works offers.

@@ -48,44 +48,44 @@ var SearchSchema = search.Schema{
 
 // Money is an amount in minor units (fen, cents).
 type Money struct {
-	Amount   int64  `bson:"amount" json:"amount"`
-	Currency string `bson:"currency" json:"currency"`
+	Amount   int64  `bson:"amount"`
+	Currency string `bson:"currency"`
 }
 
 // Image is one picture of a work, with its variant URLs (Extended Reference).
 type Image struct {
-	MediaID string `bson:"media_id" json:"media_id"`
-	Thumb   string `bson:"thumb" json:"thumb"`
-	Medium  string `bson:"medium" json:"medium"`
-	Large   string `bson:"large" json:"large"`
-	Width   int    `bson:"width" json:"width"`
-	Height  int    `bson:"height" json:"height"`
+	MediaID string `bson:"media_id"`
+	Thumb   string `bson:"thumb"`
+	Medium  string `bson:"medium"`
+	Large   string `bson:"large"`
+	Width   int    `bson:"width"`
+	Height  int    `bson:"height"`
 }
 
 // Variant is an option of a work (a size, a colour) with its own price.
 // Options draw on the work's one stock count; documents written before
 // that still carry a per-option "stock", which is ignored.
 type Variant struct {
-	ID    string `bson:"id" json:"id"`
-	Name  string `bson:"name" json:"name"`
-	Price Money  `bson:"price" json:"price"`
+	ID    string `bson:"id"`
+	Name  string `bson:"name"`
+	Price Money  `bson:"price"`
 }
 
 // MakerRef is what a work shows of its maker (Extended Reference).
 type MakerRef struct {
-	ID        string `bson:"id" json:"id"`
-	Handle    string `bson:"handle" json:"handle"`
-	Name      string `bson:"name" json:"name"`
-	AvatarURL string `bson:"avatar_url" json:"avatar_url"`
-	Location  string `bson:"location" json:"location"`
+	ID        string `bson:"id"`
+	Handle    string `bson:"handle"`
+	Name      string `bson:"name"`
+	AvatarURL string `bson:"avatar_url"`
+	Location  string `bson:"location"`
 }
 
 // Counts are kept with $inc as signals arrive.
 type Counts struct {
-	Favorites int `bson:"favorites" json:"favorites"`
-	Saves     int `bson:"saves" json:"saves"`
-	Threads   int `bson:"threads" json:"threads"`
-	Sales     int `bson:"sales" json:"sales"`
+	Favorites int `bson:"favorites"`
+	Saves     int `bson:"saves"`
+	Threads   int `bson:"threads"`
+	Sales     int `bson:"sales"`
 }
 
 // Work is a handmade piece a maker offers.
