@@ -38,6 +38,19 @@ func (e *env) buyers(n int, fill func(u *account.User)) []buyer {
 	return out
 }
 
+// crowd is how many buyers race for ten: a thousand, as the issue asks,
+// or a hundred under the race detector, which still sees every data race
+// of the same code while taking minutes instead of an hour on embedded
+// FerretDB. scripts/test.sh runs these tests again without the detector,
+// so the thousand runs on every CI build.
+func crowd(t *testing.T) int {
+	if raceDetector {
+		t.Log("under the race detector: 100 buyers; scripts/test.sh runs 1,000 without it")
+		return 100
+	}
+	return 1000
+}
+
 // outcome of a race of checkouts.
 type outcome struct {
 	orders     []string // ids of the orders made
@@ -110,15 +123,16 @@ func (e *env) checkStock(w *work.Work, initial int, orders []string) {
 
 func TestAThousandBuyersOfTenGetTenOrders(t *testing.T) {
 	if testing.Short() {
-		t.Skip("1,000 sign-ups")
+		t.Skip("a crowd of sign-ups")
 	}
 	e := mustOpen(t)
 	potter := e.maker("potter")
 	w := e.work(potter, "Last ten bowls", 12900, 10)
-	buyers := e.buyers(1000, func(u *account.User) { e.buy(u, w, "", 1) })
+	n := crowd(t)
+	buyers := e.buyers(n, func(u *account.User) { e.buy(u, w, "", 1) })
 	got := e.race(buyers)
-	t.Logf("1,000 concurrent checkouts of a work with stock 10 took %v (embedded FerretDB and Bleve)", got.took)
-	if len(got.orders) != 10 || got.outOfStock != 990 || len(got.other) > 0 {
+	t.Logf("%d concurrent checkouts of a work with stock 10 took %v (embedded FerretDB and Bleve)", n, got.took)
+	if len(got.orders) != 10 || got.outOfStock != n-10 || len(got.other) > 0 {
 		t.Fatalf("%d orders, %d out_of_stock, other %v", len(got.orders), got.outOfStock, got.other)
 	}
 	e.checkStock(w, 10, got.orders)
@@ -133,7 +147,7 @@ func TestAThousandBuyersOfTenGetTenOrders(t *testing.T) {
 
 func TestTwoOptionsOfOneWorkDrawOnOneCount(t *testing.T) {
 	if testing.Short() {
-		t.Skip("1,000 sign-ups")
+		t.Skip("a crowd of sign-ups")
 	}
 	opts := []work.VariantInput{{Name: "Small", Price: work.Money{Amount: 9900}}, {Name: "Large", Price: work.Money{Amount: 15900}}}
 	t.Run("HalfBuyOneOptionHalfTheOther", func(t *testing.T) {
@@ -141,7 +155,8 @@ func TestTwoOptionsOfOneWorkDrawOnOneCount(t *testing.T) {
 		w := e.work(e.maker("potter"), "Bowls in two sizes", 9900, 10, opts...)
 		n := 0
 		var mu sync.Mutex
-		buyers := e.buyers(1000, func(u *account.User) {
+		total := crowd(t)
+		buyers := e.buyers(total, func(u *account.User) {
 			mu.Lock()
 			n++
 			option := []string{"v1", "v2"}[n%2]
@@ -149,7 +164,7 @@ func TestTwoOptionsOfOneWorkDrawOnOneCount(t *testing.T) {
 			e.buy(u, w, option, 1)
 		})
 		got := e.race(buyers)
-		if len(got.orders) != 10 || got.outOfStock != 990 || len(got.other) > 0 {
+		if len(got.orders) != 10 || got.outOfStock != total-10 || len(got.other) > 0 {
 			t.Fatalf("%d orders, %d out_of_stock, other %v", len(got.orders), got.outOfStock, got.other)
 		}
 		e.checkStock(w, 10, got.orders)
@@ -157,12 +172,13 @@ func TestTwoOptionsOfOneWorkDrawOnOneCount(t *testing.T) {
 	t.Run("EachCheckoutHoldsBothOptions", func(t *testing.T) {
 		e := mustOpen(t)
 		w := e.work(e.maker("potter"), "Bowls in two sizes", 9900, 10, opts...)
-		buyers := e.buyers(1000, func(u *account.User) {
+		total := crowd(t)
+		buyers := e.buyers(total, func(u *account.User) {
 			e.buy(u, w, "v1", 1)
 			e.buy(u, w, "v2", 1)
 		})
 		got := e.race(buyers)
-		if len(got.orders) != 5 || got.outOfStock != 995 || len(got.other) > 0 {
+		if len(got.orders) != 5 || got.outOfStock != total-5 || len(got.other) > 0 {
 			t.Fatalf("%d orders, %d out_of_stock, other %v", len(got.orders), got.outOfStock, got.other)
 		}
 		e.checkStock(w, 10, got.orders)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package commerce_test
+
+const raceDetector = false
