@@ -207,7 +207,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	a.Handler, err = server.New(server.Deps{
 		Config: cfg, Logger: logger, Accounts: a.Accounts, Registry: a.Registry,
 		Makers: a.Makers, Works: a.Works, Media: a.Media, Search: a.Discovery, Curation: a.Curation,
-		Community: a.Community, Notify: a.Notify, Moderation: a.Moderation,
+		Community: a.Community, Notify: a.Notify, Moderation: a.Moderation, Commerce: a.Commerce, Payments: a.Payments,
 		Checks: []server.Check{
 			{Name: "mongodb", Ping: a.DB.Ping},
 			{Name: "search", Ping: a.Index.Ping},

@@ -73,6 +73,7 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET("/studio/works/:id/edit", s.editWorkPage, s.requirePageUser)
 	uploads.POST("/studio/works/:id/edit", s.workFormSubmit, s.requirePageUser)
 	app.POST("/studio/works/:id/delete", s.deleteWorkSubmit, s.requirePageUser)
+	// The maker's order desk.
 
 	// Community pages.
 	app.GET("/groups/new", s.newGroupPage, s.requirePageUser)
@@ -103,6 +104,8 @@ func (s *Server) routes(e *echo.Echo) {
 	app.POST("/notifications/:id/open", s.openNotificationSubmit, s.requirePageUser)
 	app.GET("/moderation", s.moderationPage, s.requirePageUser)
 	app.POST("/moderation/reports/:id", s.decideSubmit, s.requirePageUser)
+
+	// Buying: cart, checkout, the buyer's orders.
 
 	// JSON API, the pages' twin.
 	api := app.Group("/api/v1")
@@ -179,6 +182,8 @@ func (s *Server) routes(e *echo.Echo) {
 	// The notification stream lives as long as the page: no request timeout.
 	streams := e.Group("", s.authenticate, s.negotiateLanguage)
 	streams.GET("/api/v1/notifications/stream", s.apiNotificationStream, s.requireAPIUser)
+
+	// Commerce API.
 
 	admin := api.Group("/admin", s.requireAPIUser, s.requireRole(account.RoleAdmin))
 	admin.POST("/users/:handle/roles", s.apiChangeRoles)

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"guildhall/internal/account"
+	"guildhall/internal/commerce"
 	"guildhall/internal/community"
 	"guildhall/internal/config"
 	"guildhall/internal/curation"
@@ -24,6 +25,7 @@ import (
 	"guildhall/internal/media"
 	"guildhall/internal/moderation"
 	"guildhall/internal/notify"
+	"guildhall/internal/payment"
 	"guildhall/internal/work"
 )
 
@@ -46,8 +48,12 @@ type Deps struct {
 	Community  *community.Service
 	Notify     *notify.Service
 	Moderation *moderation.Service
-	Checks     []Check
-	Registry   *prometheus.Registry
+	Commerce   *commerce.Service
+	// Payments are the methods this Guildhall offers; the card webhook
+	// and the card form read theirs from it.
+	Payments payment.Methods
+	Checks   []Check
+	Registry *prometheus.Registry
 }
 
 // Server holds what handlers share.
@@ -63,6 +69,8 @@ type Server struct {
 	community  *community.Service
 	notify     *notify.Service
 	moderation *moderation.Service
+	commerce   *commerce.Service
+	payments   payment.Methods
 	checks     []Check
 	registry   *prometheus.Registry
 	catalog    *i18n.Catalog
@@ -91,7 +99,7 @@ func New(d Deps) (*echo.Echo, error) {
 		return nil, fmt.Errorf("register http metrics: %w", err)
 	}
 	s := &Server{cfg: d.Config, log: d.Logger, accounts: d.Accounts, makers: d.Makers, works: d.Works, media: d.Media, discovery: d.Search, curation: d.Curation, checks: d.Checks,
-		community: d.Community, notify: d.Notify, moderation: d.Moderation,
+		community: d.Community, notify: d.Notify, moderation: d.Moderation, commerce: d.Commerce, payments: d.Payments,
 		registry: d.Registry, catalog: catalog, views: v, metrics: m,
 		stopping: make(chan struct{}), streamEvery: 20 * time.Second}
 	s.csp = contentSecurityPolicy(d.Config)
