@@ -221,13 +221,44 @@ func offPlatformAnchoredAgreesWithAFullScan(t *testing.T, text string) {
 			t.Fatalf("rule %d (%s) on %q: anchored scan %v, full scan %v", i, r.signal, s, anchored, full)
 		}
 	}
-	anchored, full := map[string]bool{}, map[string]bool{}
+	anchored, everywhere, leftmost := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	contactIDs(squeezed, offPlatformPairsOf(squeezed), func(signal string, _, _ int) { anchored[signal] = true })
-	for _, m := range contactIDRe.FindAllStringSubmatchIndex(squeezed, -1) {
-		contactIDFound(squeezed, m, func(signal string, _, _ int) { full[signal] = true })
+	contactIDsEverywhere(squeezed, func(signal string) { everywhere[signal] = true })
+	if !maps.Equal(anchored, everywhere) {
+		t.Fatalf("contact ids in %q: anchored scan %v, scan at every position %v", squeezed, anchored, everywhere)
 	}
-	if !maps.Equal(anchored, full) {
-		t.Fatalf("contact ids in %q: anchored scan %v, full scan %v", squeezed, anchored, full)
+	// The unanchored regexp consumes a rejected match ("qqa0000" hides the "qq00000" after it), so what it
+	// finds is a subset of what the anchored scan finds, never more.
+	for _, m := range contactIDRe.FindAllStringSubmatchIndex(squeezed, -1) {
+		contactIDFound(squeezed, m, func(signal string, _, _ int) { leftmost[signal] = true })
+	}
+	for signal := range leftmost {
+		if !anchored[signal] {
+			t.Fatalf("contact ids in %q: anchored scan %v misses %s found by the regexp alone", squeezed, anchored, signal)
+		}
+	}
+}
+
+// contactIDsEverywhere is contactIDs without its anchors: it tries the id pattern at every character, with the
+// same rule that an ASCII channel name must not continue a word, and skips ids inside one found before.
+func contactIDsEverywhere(s string, found func(signal string)) {
+	end := 0
+	for i := range s {
+		if i < end || i > 0 && 'a' <= s[i] && s[i] <= 'z' && 'a' <= s[i-1] && s[i-1] <= 'z' {
+			continue
+		}
+		m := contactIDAtRe.FindStringSubmatchIndex(s[i:])
+		if m == nil {
+			continue
+		}
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += i
+			}
+		}
+		if contactIDFound(s, m, func(signal string, _, _ int) { found(signal) }) {
+			end = m[1]
+		}
 	}
 }
 
@@ -245,6 +276,8 @@ func FuzzOffPlatform(f *testing.F) {
 		"稍微信任", "we chat: x_1", "\u200b\ufeff", "\xff\xfe", "a@b.cn",
 		// Found by fuzzing: a '+' before Chinese numerals, and a lone letter after a CJK character.
 		"\xe4\xb8+\xe4\xb8+八00000000A000000000000000000", "好v.x",
+		// A rejected id ("qqa0000" is one word) does not hide the id after it.
+		"qqa0000qq00000",
 	} {
 		f.Add(seed)
 	}
