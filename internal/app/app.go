@@ -128,7 +128,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options
 	if o.Card != nil {
 		a.Payments.Card = o.Card
 	}
-	a.Queue = indexqueue.New(a.DB.Database, a.Index, indexqueue.Options{Logger: logger})
+	a.Queue = indexqueue.New(a.DB.Database, a.Index, indexqueue.Options{Logger: logger, SignalsEvery: cfg.IndexSignalsEvery})
 	a.Limiter = ratelimit.New(a.DB.Database, cfg.RateLimit)
 	// Signed redirects only where browsers can reach the bucket; otherwise
 	// the app proxies images from S3.
@@ -342,6 +342,11 @@ func (a *App) RunWorkers(ctx context.Context) {
 // FerretDB). It is safe on a partly opened App.
 func (a *App) Close(ctx context.Context) error {
 	var errs []error
+	if a.Queue != nil {
+		// Signals waiting for their batch go now. A failure is logged
+		// and their intents stay for the worker, so closing goes on.
+		_ = a.Queue.Flush(ctx)
+	}
 	if a.Index != nil {
 		errs = append(errs, a.Index.Close())
 	}

@@ -10,7 +10,6 @@ import (
 	"guildhall/internal/markdown"
 	"guildhall/internal/notify"
 	"guildhall/internal/platform/mongodb"
-	"guildhall/internal/platform/search"
 	"guildhall/internal/problem"
 )
 
@@ -137,12 +136,12 @@ func (s *Service) countReaction(ctx context.Context, t *Thread, r *Reply, delta 
 			bson.M{"$inc": bson.M{"replies." + replyKey(r.N) + ".reactions": delta}})
 		return mongodb.Classify("count reaction", err)
 	}
-	return s.queue.Write(ctx, ThreadsKind, t.ID, func(ctx context.Context) (search.Document, error) {
+	return s.queue.Signal(ctx, ThreadsKind, t.ID, func(ctx context.Context) error {
 		err := s.threads.FindOneAndUpdate(ctx, bson.M{"_id": t.ID}, bson.M{"$inc": bson.M{"counts.reactions": delta}},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(t)
 		if err != nil && !mongodb.IsNotFound(err) {
-			return nil, mongodb.Classify("count reaction", err)
+			return mongodb.Classify("count reaction", err)
 		}
-		return s.threadDocument(t), nil
+		return nil
 	})
 }

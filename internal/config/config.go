@@ -60,6 +60,9 @@ type Config struct {
 	RequestTimeout  time.Duration // GUILDHALL_REQUEST_TIMEOUT
 	ServiceTimeout  time.Duration // GUILDHALL_SERVICE_TIMEOUT: every outbound call
 	ShutdownTimeout time.Duration // GUILDHALL_SHUTDOWN_TIMEOUT
+	// IndexSignalsEvery is how long a favourite's, follow's or like's push
+	// to the search index waits to share a batch; 0 pushes each at once.
+	IndexSignalsEvery time.Duration // GUILDHALL_INDEX_SIGNALS_EVERY
 
 	// Commerce: how long unpaid orders wait before they expire and give
 	// their stock back, by payment method (a reported offline payment
@@ -126,12 +129,13 @@ func Parse(getenv func(string) string) (Config, error) {
 		PostPerUser:   p.rate("GUILDHALL_RATELIMIT_POST", RatePolicy{30, 10 * time.Minute}),
 		PostPerNew:    p.rate("GUILDHALL_RATELIMIT_POST_NEW", RatePolicy{5, 10 * time.Minute}),
 
-		MaxBodyBytes:    p.integer("GUILDHALL_MAX_BODY_BYTES", 1<<20),
-		MediaMaxBytes:   p.integer("GUILDHALL_MEDIA_MAX_BYTES", 20<<20),
-		MediaMaxPixels:  p.integer("GUILDHALL_MEDIA_MAX_PIXELS", 40_000_000),
-		RequestTimeout:  p.duration("GUILDHALL_REQUEST_TIMEOUT", 30*time.Second),
-		ServiceTimeout:  p.duration("GUILDHALL_SERVICE_TIMEOUT", 5*time.Second),
-		ShutdownTimeout: p.duration("GUILDHALL_SHUTDOWN_TIMEOUT", 15*time.Second),
+		MaxBodyBytes:      p.integer("GUILDHALL_MAX_BODY_BYTES", 1<<20),
+		MediaMaxBytes:     p.integer("GUILDHALL_MEDIA_MAX_BYTES", 20<<20),
+		MediaMaxPixels:    p.integer("GUILDHALL_MEDIA_MAX_PIXELS", 40_000_000),
+		RequestTimeout:    p.duration("GUILDHALL_REQUEST_TIMEOUT", 30*time.Second),
+		ServiceTimeout:    p.duration("GUILDHALL_SERVICE_TIMEOUT", 5*time.Second),
+		ShutdownTimeout:   p.duration("GUILDHALL_SHUTDOWN_TIMEOUT", 15*time.Second),
+		IndexSignalsEvery: p.durationOrZero("GUILDHALL_INDEX_SIGNALS_EVERY", 500*time.Millisecond),
 
 		UnpaidExpiryOffline: p.duration("GUILDHALL_UNPAID_EXPIRY_OFFLINE", 72*time.Hour),
 		UnpaidExpiryCard:    p.duration("GUILDHALL_UNPAID_EXPIRY_CARD", 30*time.Minute),
@@ -223,6 +227,7 @@ func (c Config) Masked() []any {
 		"secure_cookies", c.SecureCookies(),
 		"unpaid_expiry_offline", c.UnpaidExpiryOffline.String(), "unpaid_expiry_card", c.UnpaidExpiryCard.String(),
 		"auto_receive_after", c.AutoReceiveAfter.String(), "protection_days", c.ProtectionDays,
+		"index_signals_every", c.IndexSignalsEvery.String(),
 	}, c.Security.masked(), c.Mail.masked())
 }
 
@@ -311,6 +316,14 @@ func (p *parser) duration(name string, def time.Duration) time.Duration {
 		p.fail(name, errors.New("want a positive duration such as 5s"))
 	}
 	return d
+}
+
+// durationOrZero is duration where 0 means "not at all" (e.g. no wait).
+func (p *parser) durationOrZero(name string, def time.Duration) time.Duration {
+	if p.getenv(name) == "0" {
+		return 0
+	}
+	return p.duration(name, def)
 }
 
 // rate parses "N/duration", e.g. "20/10m".

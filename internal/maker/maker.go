@@ -312,23 +312,12 @@ func (s *Service) bump(ctx context.Context, makerID, field string, delta int) er
 	if field == "counts.followers" && delta > 0 {
 		inc["follow_heat"] = ranking.FollowHeat(s.now())
 	}
-	return s.index.Write(ctx, SearchKind, makerID, func(ctx context.Context) (search.Document, error) {
-		raw, err := mongodb.IncAtLeastZero(ctx, s.makers, makerID, inc, field)
-		var st Studio
-		if err == nil {
-			err = bson.Unmarshal(raw, &st)
-		}
+	return s.index.Signal(ctx, SearchKind, makerID, func(ctx context.Context) error {
+		_, err := mongodb.IncAtLeastZero(ctx, s.makers, makerID, inc, field)
 		if mongodb.IsNotFound(err) { // gone: nothing to move
-			doc, ok, err := s.index.Load(ctx, SearchKind, makerID)
-			if !ok {
-				return nil, err
-			}
-			return doc, err
+			return nil
 		}
-		if err != nil {
-			return nil, mongodb.Classify("count "+field+" of "+makerID, err)
-		}
-		return st.searchDocument(s.md.Text(st.Story)), nil
+		return mongodb.Classify("count "+field+" of "+makerID, err)
 	})
 }
 

@@ -49,6 +49,9 @@ func MustStart(tb testing.TB, opts ...Option) *Rig {
 		"GUILDHALL_DATA_DIR":  tb.TempDir(),
 		"GUILDHALL_RATELIMIT": "off",
 		"GUILDHALL_LOG_LEVEL": "debug",
+		// A test reads its own favourites in the next list; the batched
+		// push has its tests in indexqueue and TestSignalsReachTheIndexInABatch.
+		"GUILDHALL_INDEX_SIGNALS_EVERY": "0",
 	}
 	for _, o := range opts {
 		o(env)

@@ -278,22 +278,11 @@ func (s *Service) CountThreads(ctx context.Context, id string, delta int) error 
 // bump moves a counter, never below zero, and pushes the new counts to the
 // index (the hot score ranks by them).
 func (s *Service) bump(ctx context.Context, id, field string, delta int) error {
-	return s.queue.Write(ctx, SearchKind, id, func(ctx context.Context) (search.Document, error) {
-		raw, err := mongodb.IncAtLeastZero(ctx, s.works, id, bson.M{field: delta}, field)
-		var w Work
-		if err == nil {
-			err = bson.Unmarshal(raw, &w)
+	return s.queue.Signal(ctx, SearchKind, id, func(ctx context.Context) error {
+		_, err := mongodb.IncAtLeastZero(ctx, s.works, id, bson.M{field: delta}, field)
+		if mongodb.IsNotFound(err) { // gone: nothing to move
+			return nil
 		}
-		if mongodb.IsNotFound(err) {
-			doc, ok, err := s.queue.Load(ctx, SearchKind, id)
-			if !ok {
-				return nil, err
-			}
-			return doc, err
-		}
-		if err != nil {
-			return nil, mongodb.Classify("count "+field+" of "+id, err)
-		}
-		return w.searchDocument(s.md.Text(w.Description)), nil
+		return mongodb.Classify("count "+field+" of "+id, err)
 	})
 }

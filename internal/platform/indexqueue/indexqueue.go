@@ -35,7 +35,10 @@ type Options struct {
 	PushTimeout time.Duration // how long a write waits for the index (default 2s)
 	Grace       time.Duration // intents younger than this belong to writes in flight (default 10s)
 	Interval    time.Duration // how often the worker drains (default 2s)
-	Logger      *slog.Logger
+	// SignalsEvery is how long a signal's push waits to share a batch
+	// (see Signal); zero pushes each at once.
+	SignalsEvery time.Duration
+	Logger       *slog.Logger
 }
 
 // Queue is the durable index queue.
@@ -47,6 +50,10 @@ type Queue struct {
 	mu       sync.RWMutex
 	projects map[string]Projector
 	sources  map[string]string // kind -> the collection its documents live in
+
+	sigMu   sync.Mutex
+	waiting map[string]pending // "<kind>:<id>" -> the latest signal's intent
+	flushMu sync.Mutex         // one batch at a time
 }
 
 type intent struct {

@@ -21,7 +21,9 @@ import (
 // flaky is a real index that can be switched off, as a search outage.
 type flaky struct {
 	search.Index
-	down atomic.Bool
+	down    atomic.Bool
+	upserts atomic.Int32           // calls that reached the index
+	pushed  chan []search.Document // when not nil, hears of each upsert
 }
 
 var errDown = errors.New("search is down")
@@ -30,7 +32,12 @@ func (f *flaky) Upsert(ctx context.Context, kind string, docs ...search.Document
 	if f.down.Load() {
 		return errDown
 	}
-	return f.Index.Upsert(ctx, kind, docs...)
+	err := f.Index.Upsert(ctx, kind, docs...)
+	f.upserts.Add(1)
+	if f.pushed != nil {
+		f.pushed <- docs
+	}
+	return err
 }
 
 func (f *flaky) Delete(ctx context.Context, kind string, ids ...string) error {
@@ -50,11 +57,18 @@ func (t thing) doc() search.Document { return search.Document{"id": t.ID, "title
 
 type fixture struct {
 	q      *indexqueue.Queue
+	db     *mongo.Database
 	index  *flaky
 	things *mongo.Collection
 }
 
 func newFixture(t *testing.T) *fixture {
+	return newFixtureWith(t, indexqueue.Options{})
+}
+
+// newFixtureWith takes the queue's options (the push timeout and logger
+// are the fixture's).
+func newFixtureWith(t *testing.T, o indexqueue.Options) *fixture {
 	db := mongodbtest.MustOpen(t)
 	bl, err := blevesearch.Open(t.TempDir())
 	if err != nil {
@@ -65,18 +79,22 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{index: &flaky{Index: bl}, things: db.Database.Collection("things")}
-	f.q = indexqueue.New(db.Database, f.index, indexqueue.Options{PushTimeout: time.Second, Logger: testLogger(t)})
-	f.q.Register("things", "things", func(raw bson.Raw) (search.Document, bool, error) {
-		var th thing
-		if err := bson.Unmarshal(raw, &th); err != nil {
-			return nil, false, err
-		}
-		if th.Draft {
-			return nil, false, nil
-		}
-		return th.doc(), true, nil
-	})
+	o.PushTimeout, o.Logger = time.Second, testLogger(t)
+	f.db = db.Database
+	f.q = indexqueue.New(db.Database, f.index, o)
+	f.q.Register("things", "things", projectThing)
 	return f
+}
+
+func projectThing(raw bson.Raw) (search.Document, bool, error) {
+	var th thing
+	if err := bson.Unmarshal(raw, &th); err != nil {
+		return nil, false, err
+	}
+	if th.Draft {
+		return nil, false, nil
+	}
+	return th.doc(), true, nil
 }
 
 func (f *fixture) put(t *testing.T, th thing) error {

@@ -124,6 +124,10 @@ type Indexer interface {
 	// Write runs a searchable write under a durable intent and pushes the
 	// document it returns (nil: remove it from the index).
 	Write(ctx context.Context, kind, id string, write func(ctx context.Context) (Document, error)) error
+	// Signal runs a write that only moves counters (a favourite, a follow,
+	// a like) under a durable intent, and pushes the document with the
+	// next batch of signals, within a second.
+	Signal(ctx context.Context, kind, id string, write func(ctx context.Context) error) error
 	// Enqueue records an intent to re-project kind:id from the store.
 	Enqueue(ctx context.Context, kind, id string) error
 	// Load projects kind:id from the store as it is now.
