@@ -30,8 +30,9 @@ var errClosed = errors.New("search: bleve index is closed")
 
 // Index is a set of Bleve indexes, one per kind. It is safe for concurrent use.
 type Index struct {
-	dir   string
-	vocab *vocab.Vocabulary // expands every search; nil expands none
+	dir        string
+	vocab      *vocab.Vocabulary // expands every search; nil expands none
+	mergeFloor int               // see DefaultMergeFloor
 
 	// mu guards kinds and closed; operations hold it for reading for their
 	// whole run so Close and schema rebuilds wait for them to finish.
@@ -55,13 +56,18 @@ type Option func(*Index)
 // queries change, so a vocabulary can change without a rebuild.
 func WithVocabulary(v *vocab.Vocabulary) Option { return func(x *Index) { x.vocab = v } }
 
+// WithMergeFloor sets the size, in documents, below which Scorch puts
+// segments in its first merge tier (DefaultMergeFloor unless set). It is
+// here so benchmarks can weigh one merge policy beside another.
+func WithMergeFloor(docs int) Option { return func(x *Index) { x.mergeFloor = docs } }
+
 // Open opens (creating if needed) the indexes under dir. Kinds declared by an
 // earlier EnsureSchema are searchable at once, before EnsureSchema runs again.
 func Open(dir string, opts ...Option) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("search: open bleve %s: %w", dir, err)
 	}
-	x := &Index{dir: dir, kinds: map[string]*kind{}}
+	x := &Index{dir: dir, kinds: map[string]*kind{}, mergeFloor: DefaultMergeFloor}
 	for _, o := range opts {
 		o(x)
 	}
@@ -79,7 +85,7 @@ func Open(dir string, opts ...Option) (*Index, error) {
 		if version != layoutVersion || s.Kind != name {
 			continue // EnsureSchema will rebuild it
 		}
-		k, err := openKind(filepath.Join(dir, name), newLayout(s))
+		k, err := x.openKind(filepath.Join(dir, name), newLayout(s))
 		if err != nil {
 			x.Close()
 			return nil, fmt.Errorf("search %s: %w", name, err)
@@ -115,11 +121,11 @@ func (x *Index) EnsureSchema(ctx context.Context, s search.Schema) error {
 		err error
 	)
 	if old, ok := x.kinds[s.Kind]; ok {
-		k, err = rebuild(ctx, old.idx, path, l)
+		k, err = x.rebuild(ctx, old.idx, path, l)
 	} else if _, statErr := os.Stat(path); statErr == nil {
-		k, err = rebuildPath(ctx, path, l)
+		k, err = x.rebuildPath(ctx, path, l)
 	} else {
-		k, err = openKind(path, l)
+		k, err = x.openKind(path, l)
 	}
 	if err != nil {
 		return fmt.Errorf("search %s: ensure schema: %w", s.Kind, err)

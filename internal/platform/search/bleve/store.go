@@ -9,6 +9,7 @@ import (
 	"os"
 
 	blv "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"guildhall/internal/platform/search"
@@ -54,14 +55,26 @@ func sameSchema(a, b search.Schema) bool {
 	return bytes.Equal(ra, rb)
 }
 
-func openKind(path string, l *layout) (*kind, error) {
-	idx, err := blv.Open(path)
+// DefaultMergeFloor tiers segment merges from 100 documents. Scorch's default
+// floor of 2,000 puts a catalogue of a few thousand works in one tier whose
+// budget is a single segment, so every small batch (a favourite's new count)
+// made the merger rewrite the whole index: most of the CPU under a stream of
+// signals. From 100, small batches merge with each other and the large
+// segments are rewritten only when a tier fills.
+const DefaultMergeFloor = 100
+
+func (x *Index) scorchConfig() map[string]any {
+	return map[string]any{"scorchMergePlanOptions": map[string]any{"FloorSegmentSize": x.mergeFloor}}
+}
+
+func (x *Index) openKind(path string, l *layout) (*kind, error) {
+	idx, err := blv.OpenUsing(path, x.scorchConfig())
 	if errors.Is(err, blv.ErrorIndexPathDoesNotExist) {
 		m, merr := l.mapping()
 		if merr != nil {
 			return nil, merr
 		}
-		idx, err = blv.New(path, m)
+		idx, err = blv.NewUsing(path, m, scorch.Name, scorch.Name, x.scorchConfig())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -71,12 +84,12 @@ func openKind(path string, l *layout) (*kind, error) {
 
 // rebuildPath rebuilds an index that exists on disk but whose stored schema
 // is missing, stale or different.
-func rebuildPath(ctx context.Context, path string, l *layout) (*kind, error) {
+func (x *Index) rebuildPath(ctx context.Context, path string, l *layout) (*kind, error) {
 	old, err := blv.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open existing index %s to rebuild it (remove the directory and run `guildhall reindex`): %w", path, err)
 	}
-	k, err := rebuild(ctx, old, path, l)
+	k, err := x.rebuild(ctx, old, path, l)
 	if err != nil {
 		old.Close()
 	}
@@ -87,7 +100,7 @@ func rebuildPath(ctx context.Context, path string, l *layout) (*kind, error) {
 // l, then swaps it in at path. Until the swap old is untouched, so a failure
 // leaves the previous index serving. A crash during the swap leaves at worst
 // an empty index, which `guildhall reindex` refills: search is a projection.
-func rebuild(ctx context.Context, old blv.Index, path string, l *layout) (*kind, error) {
+func (x *Index) rebuild(ctx context.Context, old blv.Index, path string, l *layout) (*kind, error) {
 	tmp := path + ".rebuild"
 	if err := os.RemoveAll(tmp); err != nil {
 		return nil, err
@@ -117,7 +130,7 @@ func rebuild(ctx context.Context, old blv.Index, path string, l *layout) (*kind,
 	if err := os.Rename(tmp, path); err != nil {
 		return nil, err
 	}
-	return openKind(path, l)
+	return x.openKind(path, l)
 }
 
 func copyDocs(ctx context.Context, from, to blv.Index, l *layout) error {
