@@ -290,7 +290,9 @@ func FuzzOffPlatform(f *testing.F) {
 		if flagged != (len(signals) > 0) {
 			t.Fatalf("OffPlatform(%q) = %v with signals %v", text, flagged, signals)
 		}
-		if flagged {
+		// A rule's find survives a greeting in front; the learned model reads the text as a whole, and a
+		// greeting may rightly dilute a four-letter "dddd" (懂的都懂) below its threshold.
+		if flagged && slices.ContainsFunc(signals, func(s string) bool { return s != signalTextModel }) {
 			if prefixed, _ := OffPlatform("你好 " + text); !prefixed {
 				t.Fatalf("OffPlatform(%q) flags it but not with a greeting in front", text)
 			}
