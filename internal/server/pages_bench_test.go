@@ -13,11 +13,14 @@ import (
 )
 
 // benchPage serves path in-process b.N times on a store of 5,000 works.
-func benchPage(b *testing.B, path func(id string) string) {
+func benchPage(b *testing.B, path func(id string) string) { benchPageOf(b, 5000, path) }
+
+// benchPageOf serves path in-process b.N times on a store of n works.
+func benchPageOf(b *testing.B, n int, path func(id string) string) {
 	rig := testrig.MustStart(b)
 	maker := openStudio(b, rig, "prolific")
 	id := createWork(b, maker, wallet("published"))
-	seedWorks(b, rig, maker, 4999)
+	seedWorks(b, rig, maker, n-1)
 	if _, err := rig.App.DB.IndexKeys(context.Background()); err != nil {
 		b.Fatal(err)
 	}
@@ -41,10 +44,28 @@ func BenchmarkTheMakerPageOf5000Works(b *testing.B) {
 	benchPage(b, func(string) string { return "/@prolific" })
 }
 
-func BenchmarkTheWorkPage(b *testing.B) {
-	benchPage(b, func(id string) string {
-		return "/works/" + id + "/" + work.Slugify("手工牛皮钱包 Leather wallet")
-	})
+func BenchmarkTheWorkPage(b *testing.B) { benchPage(b, workPagePath) }
+
+func workPagePath(id string) string {
+	return "/works/" + id + "/" + work.Slugify("手工牛皮钱包 Leather wallet")
+}
+
+// BenchmarkPagesAsTheCatalogueGrows serves the maker and work pages of a
+// store of 1,000 works beside one of 10,000. The work page reads by _id and
+// keeps its similar works a minute, so it should not grow. The maker page is
+// the worst case here: one maker owns every work, and the index sorts each of
+// them to find the newest 24.
+//
+//	go test -run '^$' -bench PagesAsTheCatalogueGrows -benchtime 2000x ./internal/server/
+func BenchmarkPagesAsTheCatalogueGrows(b *testing.B) {
+	for _, page := range []struct {
+		name string
+		path func(string) string
+	}{{"work", workPagePath}, {"maker", func(string) string { return "/@prolific" }}} {
+		for _, n := range []int{1_000, 10_000} {
+			b.Run(fmt.Sprintf("%s/works=%d", page.name, n), func(b *testing.B) { benchPageOf(b, n, page.path) })
+		}
+	}
 }
 
 // BenchmarkTheThreadPageOf5000Replies shows that the last page of a long

@@ -217,8 +217,22 @@ func (s *Service) FeedOf(ctx context.Context, makerIDs []string, offset, limit i
 
 // Similar finds up to n published works like w: the same category, ranked
 // by how many tags and materials they share with it, other makers' works
-// before w's maker's own. One search query.
+// before w's maker's own. One search query, kept for a minute (see
+// similarCache): the work page is the most visited, and the list changes
+// slowly.
 func (s *Service) Similar(ctx context.Context, w *Work, n int) ([]Card, error) {
+	key := fmt.Sprintf("%s@%d/%d", w.ID, w.UpdatedAt.UnixNano(), n)
+	if cards, ok := s.similar.get(key, s.now()); ok {
+		return cards, nil
+	}
+	cards, err := s.searchSimilar(ctx, w, n)
+	if err == nil {
+		s.similar.put(key, cards, s.now())
+	}
+	return cards, err
+}
+
+func (s *Service) searchSimilar(ctx context.Context, w *Work, n int) ([]Card, error) {
 	res, err := s.index.Search(ctx, SearchKind, search.Query{
 		Filters: []search.Filter{PublicFilter(), {Field: "category", Values: []any{w.Category}}},
 		Sort:    []search.Sort{{Field: "hot", Desc: true}}, Limit: 40})

@@ -228,6 +228,7 @@ type Deps struct {
 // Options configure the service.
 type Options struct {
 	Logger *slog.Logger
+	Now    func() time.Time // nil: time.Now
 }
 
 // Service implements works.
@@ -241,6 +242,7 @@ type Service struct {
 	md                *markdown.Renderer
 	log               *slog.Logger
 	now               func() time.Time
+	similar           *similarCache
 	listeners         []func(ctx context.Context, w *Work, gone bool) error
 }
 
@@ -249,8 +251,12 @@ func New(db *mongo.Database, d Deps, o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	s := &Service{works: db.Collection(Collection), favourites: db.Collection(FavouritesCollection),
-		makers: d.Makers, lists: d.Lists, media: d.Media, index: d.Index, queue: d.Queue, md: d.Markdown, log: o.Logger, now: time.Now}
+		makers: d.Makers, lists: d.Lists, media: d.Media, index: d.Index, queue: d.Queue, md: d.Markdown, log: o.Logger, now: o.Now,
+		similar: newSimilarCache(similarFor, similarEntries)}
 	d.Queue.Register(SearchKind, Collection, s.projectWork)
 	return s
 }
