@@ -9,15 +9,21 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"guildhall/internal/account"
 	"guildhall/internal/commerce"
 	"guildhall/internal/payment"
 	"guildhall/internal/testrig"
+	"guildhall/internal/testrig/browser"
+	"guildhall/internal/work"
 )
 
 // userOf reads a signed-up user as the features see them.
@@ -241,6 +247,21 @@ func TestTheOrderDeskListsFiltersExportsAndShipsInBulk(t *testing.T) {
 		t.Fatalf("the second page: %d (first holds %v, second %v)", second.Status, firstHas, secondHas)
 	}
 
+	// The desk is a page like the others: reads by _id and its searches
+	// (one for the whole list, two when narrowed: the counts are over all).
+	for path, budget := range map[string]int{"/studio/orders": 1, "/studio/orders?status=to_ship&q=desk": 2} {
+		cmds, searches := pageCost(t, rig, path, maker.Token)
+		t.Logf("the page budget of %s: %d MongoDB commands, %d searches", path, len(cmds), searches)
+		if len(cmds) > 4 || searches > budget {
+			t.Errorf("%s: %d MongoDB commands, %d searches; budget 4 and %d: %v", path, len(cmds), searches, budget, names(cmds))
+		}
+		for _, c := range cmds {
+			if !c.ByID() {
+				t.Errorf("%s sends %s to %s that is not a lookup by _id: %s", path, c.Name, c.Collection, c.Body)
+			}
+		}
+	}
+
 	steps.run(fan, []scenario{
 		{Name: "someone without a studio has no desk", Method: "GET", Path: "/studio/orders", Header: html, Status: 403},
 		{Name: "nor an export", Method: "GET", Path: "/studio/orders.csv", Header: html, Status: 403, NotExpected: []string{"West Lake"}},
@@ -310,4 +331,115 @@ func TestTheOrderDeskListsFiltersExportsAndShipsInBulk(t *testing.T) {
 			t.Errorf("an empty form: %d", r.Status)
 		}
 	})
+}
+
+// TestInABrowserAMakerSetsUpTheShopAndShipsFromTheDesk fills the shipping
+// and payment forms in a real Chromium, then finds an order a buyer paid
+// under "to ship", ships it with the bulk form and sees it under "shipped".
+func TestInABrowserAMakerSetsUpTheShopAndShipsFromTheDesk(t *testing.T) {
+	rig := testrig.MustStart(t)
+	b := &tab{t: t, ctx: browser.MustStart(t), base: rig.URL}
+	const handle = "longquan_kiln"
+
+	b.signUp("maker signs up", handle, "龙泉窑")
+	b.do("open the studio",
+		chromedp.Navigate(rig.URL+"/studio/settings"),
+		b.typeInto("#name", "龙泉窑 Longquan Kiln"),
+		b.click(`[data-testid="save-studio"]`),
+		b.visible(`[data-testid="new-work"]`),
+	)
+	b.do("fill the shipping profile",
+		chromedp.Navigate(rig.URL+"/studio/settings"),
+		b.visible(`[data-testid="shipping-form"]`),
+		b.typeInto("#processing_min", "1"),
+		b.typeInto("#processing_max", "3"),
+		b.typeInto("#ships_from", "CN"),
+		b.typeInto(`[data-testid="rate-first-0"]`, "12.50"),
+		b.typeInto(`[data-testid="rate-each-0"]`, "5"),
+		b.typeInto(`[data-testid="rate-first-1"]`, "80"),
+		b.typeInto(`[data-testid="rate-each-1"]`, "20"),
+		b.typeInto("#free_over", "199"),
+		b.click(`[data-testid="save-shipping"]`),
+		b.visible(`[data-testid="saved-shipping"]`),
+	)
+	b.at("after saving shipping", "/studio/settings?saved=shipping#shipping")
+	if v := b.get("saved rate", chromedp.Value(chromedp.CSS(`[data-testid="rate-first-0"]`))); v != "12.50" {
+		t.Fatalf("the first rate reads %q, want 12.50", v)
+	}
+	if v := b.get("saved free shipping", chromedp.Value(chromedp.CSS("#free_over"))); v != "199.00" {
+		t.Fatalf("free shipping over %q, want 199.00", v)
+	}
+	if v := b.get("second rate's destination", chromedp.Value(chromedp.CSS(`[data-testid="rate-scope-1"]`))); v != "international" {
+		t.Fatalf("the second rate goes to %q", v)
+	}
+	b.do("take offline payment",
+		b.click("#offline_enabled"),
+		b.typeInto("#offline_instructions", "支付宝 138 0000 0000，备注订单号"),
+		b.click(`[data-testid="save-payments"]`),
+		b.visible(`[data-testid="saved-payments"]`),
+	)
+	if n := b.count("offline saved", "#offline_enabled:checked", ".length"); n != 1 {
+		t.Fatalf("offline payment is not on after saving")
+	}
+	if v := b.get("instructions saved", chromedp.Value(chromedp.CSS("#offline_instructions"))); v != "支付宝 138 0000 0000，备注订单号" {
+		t.Fatalf("the instructions read %q", v)
+	}
+
+	// A buyer checks out offline and reports the payment; the maker
+	// confirms it (the order page, another page's test, does that by hand).
+	ctx, maker := context.Background(), userOf(t, rig, handle)
+	title, price, cat, published, stock := "青瓷盏 Celadon cup", work.Money{Amount: 16800, Currency: "CNY"}, "ceramics", work.StatusPublished, 2
+	w, err := rig.App.Works.Create(ctx, maker, work.Input{Title: &title, Price: &price, Category: &cat, Status: &published, Stock: &stock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rig.Client(t).SignUp("tea_buyer")
+	o := placeOrder(t, rig, "tea_buyer", handle, w.ID, true)
+	row := `[data-testid="order-` + o.ID + `"]`
+
+	b.do("the studio counts one to ship",
+		chromedp.Navigate(rig.URL+"/studio"),
+		b.visible(`[data-testid="to-ship-count"]`),
+	)
+	b.text("badge", `[data-testid="to-ship-count"]`, "1")
+	b.do("back to the settings", chromedp.Navigate(rig.URL+"/studio/settings#shipping"), b.visible(`[data-testid="shipping-form"]`))
+	b.keepScreenshot("guildhall-shop-settings.png")
+	b.do("to the studio", chromedp.Navigate(rig.URL+"/studio"), b.visible(`[data-testid="nav-orders"]`))
+	b.do("the desk lists it under to ship",
+		b.click(`[data-testid="nav-orders"]`),
+		b.visible(`[data-testid="tab-to_ship"]`),
+		b.click(`[data-testid="tab-to_ship"]`),
+		b.visible(row),
+	)
+	b.at("to ship", "/studio/orders?status=to_ship")
+	b.text("to ship", row+" .number", o.Number)
+	b.do("ship it in bulk",
+		b.typeInto(`[data-testid="bulk-lines"]`, o.ID+",顺丰 SF Express,SF1234567890"),
+		b.click(`[data-testid="bulk-submit"]`),
+		b.visible(`[data-testid="shipment-results"]`),
+	)
+	if n := b.count("results", `[data-testid="shipment-results"] tr.ok`, ".length"); n != 1 {
+		t.Fatalf("%d lines shipped, want 1", n)
+	}
+	b.do("it is under shipped",
+		b.click(`[data-testid="desk-shipped"]`),
+		b.visible(row),
+	)
+	b.at("shipped", "/studio/orders?status=shipped")
+	b.text("nothing left to ship", `[data-testid="tab-count-to_ship"]`, "0")
+	b.text("one shipped", `[data-testid="tab-count-shipped"]`, "1")
+	b.keepScreenshot("guildhall-order-desk.png")
+}
+
+// keepScreenshot saves the page as a phone shows it, to look at after the
+// run.
+func (b *tab) keepScreenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(os.TempDir(), name), png, 0o644); err != nil {
+		b.t.Logf("keep screenshot: %v", err)
+	}
 }
