@@ -80,6 +80,24 @@ func shipmentLines(text string) (lines []commerce.ShipmentLine, rows []shipmentR
 	return lines, rows
 }
 
+// checkedShipments are the orders ticked on the desk's "to ship" tab,
+// each with its own carrier and tracking number; a row without a carrier
+// takes the one given for all.
+func checkedShipments(c echo.Context) (lines []commerce.ShipmentLine, rows []shipmentRow) {
+	form, _ := c.FormParams()
+	all := strings.TrimSpace(c.FormValue("carrier_all"))
+	for _, id := range form["ship"] {
+		l := commerce.ShipmentLine{OrderID: id, Carrier: strings.TrimSpace(c.FormValue("carrier_" + id)),
+			TrackingNumber: strings.TrimSpace(c.FormValue("tracking_" + id))}
+		if l.Carrier == "" {
+			l.Carrier = all
+		}
+		lines = append(lines, l)
+		rows = append(rows, shipmentRow{OrderID: l.OrderID, Carrier: l.Carrier, TrackingNumber: l.TrackingNumber})
+	}
+	return lines, rows
+}
+
 // shipmentText is the pasted lines followed by the uploaded file's.
 func shipmentText(c echo.Context) (string, error) {
 	text := c.FormValue("lines")
@@ -110,7 +128,9 @@ func (s *Server) shipmentsSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lines, rows := shipmentLines(text)
+	lines, rows := checkedShipments(c)
+	more, moreRows := shipmentLines(text)
+	lines, rows = append(lines, more...), append(rows, moreRows...)
 	if len(rows) == 0 {
 		return problem.InvalidField("lines", "required")
 	}
@@ -158,7 +178,11 @@ func (s *Server) lineError(c echo.Context, p *orderDeskPage, err error) string {
 	sort.Strings(keys)
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		parts = append(parts, k+": "+p.T(pe.Fields[k]))
+		label := k
+		if p.catalog.Has("desk_csv_" + k) { // carrier, tracking_number
+			label = p.T("desk_csv_" + k)
+		}
+		parts = append(parts, label+": "+p.T(pe.Fields[k]))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -96,12 +96,17 @@ func placeOrder(t testing.TB, rig *testrig.Rig, buyerHandle, makerHandle, workID
 	return o
 }
 
-// shipmentsForm posts the bulk-shipping form: pasted lines and a file.
-func shipmentsForm(t *testing.T, c *testrig.Client, lines, file string) *testrig.Response {
+// shipmentsForm posts the bulk-shipping form: its fields (pasted lines,
+// ticked orders) and a file.
+func shipmentsForm(t *testing.T, c *testrig.Client, fields url.Values, file string) *testrig.Response {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	_ = mw.WriteField("lines", lines)
+	for k, vs := range fields {
+		for _, v := range vs {
+			_ = mw.WriteField(k, v)
+		}
+	}
 	if file != "" {
 		fw, _ := mw.CreateFormFile("csv", "shipments.csv")
 		_, _ = fw.Write([]byte(file))
@@ -305,9 +310,28 @@ func TestTheOrderDeskListsFiltersExportsAndShipsInBulk(t *testing.T) {
 		}
 	})
 
+	t.Run("ticked orders ship with their own tracking and a carrier for all", func(t *testing.T) {
+		ticked := placeOrder(t, rig, "desk_other", "desk_potter", cup, true)
+		steps.run(maker, []scenario{
+			{Name: "to ship offers a tick for each paid order", Method: "GET", Path: "/studio/orders?status=to_ship", Status: 200,
+				Expected: []string{`data-testid="ship-` + ticked.ID + `"`, `data-testid="ship-` + toShip.ID + `"`}},
+		})
+		r := shipmentsForm(t, maker, url.Values{"ship": {ticked.ID, toShip.ID}, "carrier_all": {"EMS"}, "tracking_" + ticked.ID: {"EE123CN"},
+			"carrier_" + toShip.ID: {"SF"}, "tracking_" + toShip.ID: {""}}, "")
+		results := between(string(r.Body), `data-testid="shipment-results"`, `</table>`)
+		if r.Status != 200 || !strings.Contains(results, `<tr class="ok" data-testid="result-`+ticked.ID+`">`) || !strings.Contains(results, "EMS EE123CN") ||
+			!strings.Contains(results, `<tr class="bad" data-testid="result-`+toShip.ID+`">`) || !strings.Contains(results, "Tracking number: This field is required.") {
+			t.Fatalf("%d:\n%s", r.Status, results)
+		}
+		o, err := rig.App.Commerce.Order(context.Background(), userOf(t, rig, "desk_potter"), ticked.ID)
+		if err != nil || o.Status != commerce.StatusShipped || o.Shipment.Carrier != "EMS" || o.Shipment.TrackingNumber != "EE123CN" {
+			t.Fatalf("the ticked order: %+v %v", o, err)
+		}
+	})
+
 	t.Run("bulk shipping reports each line and one bad line stops none", func(t *testing.T) {
-		r := shipmentsForm(t, maker, "order_id,carrier,tracking_number\n"+toShip.ID+",顺丰,SF1001\nnot a line\n"+toPay.ID+",SF,SF1002\n",
-			"\ufeff"+toShip2.ID+",YTO,YT3003\n")
+		r := shipmentsForm(t, maker, url.Values{"lines": {"order_id,carrier,tracking_number\n" + toShip.ID + ",顺丰,SF1001\nnot a line\n" +
+			toPay.ID + ",SF,SF1002\n"}}, "\ufeff"+toShip2.ID+",YTO,YT3003\n")
 		if r.Status != 200 {
 			t.Fatalf("%d %s", r.Status, r.Body)
 		}
@@ -322,12 +346,12 @@ func TestTheOrderDeskListsFiltersExportsAndShipsInBulk(t *testing.T) {
 			t.Errorf("%d lines shipped, want 2:\n%s", n, results)
 		}
 		steps.run(maker, []scenario{
-			{Name: "the shipped tab holds both", Method: "GET", Path: "/studio/orders?status=shipped", Status: 200,
+			{Name: "the shipped tab holds them", Method: "GET", Path: "/studio/orders?status=shipped", Status: 200,
 				Expected: []string{toShip.Number, toShip2.Number}, NotExpected: []string{toPay.Number}},
 			{Name: "and nothing is left to ship", Method: "GET", Path: "/studio/orders", Status: 200,
-				Expected: []string{`data-testid="tab-count-to_ship">0<`, `data-testid="tab-count-shipped">2<`}},
+				Expected: []string{`data-testid="tab-count-to_ship">0<`, `data-testid="tab-count-shipped">3<`}},
 		})
-		if r := shipmentsForm(t, maker, "\n\n", ""); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "<code>lines</code>") {
+		if r := shipmentsForm(t, maker, url.Values{"lines": {"\n\n"}}, ""); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "<code>lines</code>") {
 			t.Errorf("an empty form: %d", r.Status)
 		}
 	})
