@@ -21,6 +21,7 @@ import (
 	"guildhall/internal/account"
 	"guildhall/internal/commerce"
 	"guildhall/internal/payment"
+	"guildhall/internal/payment/stripe/stripemocktest"
 	"guildhall/internal/testrig"
 	"guildhall/internal/testrig/browser"
 	"guildhall/internal/work"
@@ -466,4 +467,24 @@ func (b *tab) keepScreenshot(name string) {
 	if err := os.WriteFile(filepath.Join(os.TempDir(), name), png, 0o644); err != nil {
 		b.t.Logf("keep screenshot: %v", err)
 	}
+}
+
+func TestWhereStripeIsConfiguredAMakerMayTakeCards(t *testing.T) {
+	rig := testrig.MustStart(t, testrig.WithStripe(stripemocktest.MustStart(t)))
+	maker := openStudio(t, rig, "card_maker")
+	steps := numbered(t)
+	steps.run(maker, []scenario{
+		{Name: "the payments form offers cards", Method: "GET", Path: "/studio/settings", Status: 200,
+			Expected: []string{`name="stripe_enabled"`}},
+	})
+	redirected(t, "take cards only", pageForm(t, maker, "/studio/settings/payments", url.Values{"stripe_enabled": {"1"}}),
+		"/studio/settings?saved=payments#payments")
+	sh, err := rig.App.Commerce.Shop(context.Background(), userOf(t, rig, "card_maker").ID)
+	if err != nil || !sh.Stripe || sh.Offline.Enabled {
+		t.Fatalf("stored %+v %v", sh, err)
+	}
+	steps.run(maker, []scenario{
+		{Name: "and shows cards on", Method: "GET", Path: "/studio/settings", Status: 200,
+			Expected: []string{`name="stripe_enabled" value="1" checked`}},
+	})
 }
