@@ -438,6 +438,7 @@ func TestInABrowserAMakerSetsUpTheShopAndShipsFromTheDesk(t *testing.T) {
 	)
 	b.at("to ship", "/studio/orders?status=to_ship")
 	b.text("to ship", row+" .number", o.Number)
+	b.keepScreenshot("guildhall-order-desk-to-ship.png")
 	b.do("ship it in bulk",
 		b.typeInto(`[data-testid="bulk-lines"]`, o.ID+",顺丰 SF Express,SF1234567890"),
 		b.click(`[data-testid="bulk-submit"]`),
