@@ -251,3 +251,30 @@ func (s *Server) orderDeskPage(c echo.Context) error {
 	p.Tabs = append([]deskTab{all}, p.Tabs...)
 	return s.render(c, http.StatusOK, "order_desk", p)
 }
+
+// SlipsHref prints the packing slips of the page's orders waiting to ship.
+func (p *orderDeskPage) SlipsHref() string {
+	v := url.Values{}
+	for _, o := range p.Orders.Items {
+		if o.Status == commerce.StatusPaid {
+			v.Add("id", o.ID)
+		}
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "/studio/orders/slips?" + v.Encode()
+}
+
+type slipsPage struct {
+	Page
+	Orders []*commerce.Order
+}
+
+func (s *Server) packingSlipsPage(c echo.Context) error {
+	orders, err := s.commerce.PackingSlips(c.Request().Context(), currentUser(c), c.QueryParams()["id"])
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "packing_slips", &slipsPage{Page: s.page(c, "desk_slips_title"), Orders: orders})
+}

@@ -268,9 +268,23 @@ func TestTheOrderDeskListsFiltersExportsAndShipsInBulk(t *testing.T) {
 		}
 	}
 
+	rival := openStudio(t, rig, "desk_rival")
+	slips := "/studio/orders/slips?id=" + toShip.ID + "&id=" + toShip2.ID
+	steps.run(maker, []scenario{
+		{Name: "to ship links the page's packing slips", Method: "GET", Path: "/studio/orders?status=to_ship", Status: 200,
+			Expected: []string{`data-testid="print-slips"`, `data-testid="slip-link-` + toShip.ID + `"`}},
+		{Name: "packing slips hold the address and the lines", Method: "GET", Path: slips, Status: 200,
+			Expected: []string{`data-testid="slip-` + toShip.ID + `"`, `data-testid="slip-` + toShip2.ID + `"`, "1 West Lake Road", "李雷",
+				"茶杯 Tea cup", toShip2.Number}},
+		{Name: "a slip of an order that is not the maker's is not found", Method: "GET", Path: slips, As: rival, Header: html, Status: 404,
+			NotExpected: []string{"West Lake", toShip.Number}},
+		{Name: "a slip needs an order", Method: "GET", Path: "/studio/orders/slips", Header: html, Status: 422,
+			Expected: []string{"<code>id</code>"}},
+	})
 	steps.run(fan, []scenario{
 		{Name: "someone without a studio has no desk", Method: "GET", Path: "/studio/orders", Header: html, Status: 403},
 		{Name: "nor an export", Method: "GET", Path: "/studio/orders.csv", Header: html, Status: 403, NotExpected: []string{"West Lake"}},
+		{Name: "nor packing slips", Method: "GET", Path: slips, Header: html, Status: 403, NotExpected: []string{"West Lake"}},
 	})
 	if r := rig.Client(t).Do("GET", "/studio/orders", nil); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/signin") {
 		t.Fatalf("a visitor: %d %s", r.Status, r.Header.Get("Location"))

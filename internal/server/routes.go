@@ -79,6 +79,7 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET("/studio/orders", s.orderDeskPage, s.requirePageUser, s.requireRole(account.RoleMaker))
 	app.GET("/studio/orders.csv", s.ordersCSV, s.requirePageUser, s.requireRole(account.RoleMaker))
 	uploads.POST("/studio/orders/shipments", s.shipmentsSubmit, s.requirePageUser, s.requireRole(account.RoleMaker))
+	app.GET("/studio/orders/slips", s.packingSlipsPage, s.requirePageUser, s.requireRole(account.RoleMaker))
 
 	// Community pages.
 	app.GET("/groups/new", s.newGroupPage, s.requirePageUser)
