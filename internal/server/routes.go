@@ -68,12 +68,18 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET("/studio", s.studioPage, s.requirePageUser)
 	app.GET("/studio/settings", s.studioSettingsPage, s.requirePageUser)
 	uploads.POST("/studio/settings", s.studioSettingsSubmit, s.requirePageUser)
+	app.POST("/studio/settings/shipping", s.shippingSubmit, s.requirePageUser)
+	uploads.POST("/studio/settings/payments", s.paymentsSubmit, s.requirePageUser)
 	app.GET("/studio/works/new", s.newWorkPage, s.requirePageUser)
 	uploads.POST("/studio/works/new", s.workFormSubmit, s.requirePageUser)
 	app.GET("/studio/works/:id/edit", s.editWorkPage, s.requirePageUser)
 	uploads.POST("/studio/works/:id/edit", s.workFormSubmit, s.requirePageUser)
 	app.POST("/studio/works/:id/delete", s.deleteWorkSubmit, s.requirePageUser)
 	// The maker's order desk.
+	app.GET("/studio/orders", s.orderDeskPage, s.requirePageUser, s.requireRole(account.RoleMaker))
+	app.GET("/studio/orders.csv", s.ordersCSV, s.requirePageUser, s.requireRole(account.RoleMaker))
+	uploads.POST("/studio/orders/shipments", s.shipmentsSubmit, s.requirePageUser, s.requireRole(account.RoleMaker))
+	app.GET("/studio/orders/slips", s.packingSlipsPage, s.requirePageUser, s.requireRole(account.RoleMaker))
 
 	// Community pages.
 	app.GET("/groups/new", s.newGroupPage, s.requirePageUser)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"guildhall/internal/account"
 	"guildhall/internal/maker"
 	"guildhall/internal/problem"
 	"guildhall/internal/work"
@@ -182,6 +183,7 @@ func (s *Server) deleteWorkSubmit(c echo.Context) error {
 type studioPage struct {
 	Page
 	*maker.View
+	ToShip int // paid orders waiting for the maker, for the desk's badge
 }
 
 func (s *Server) studioPage(c echo.Context) error {
@@ -189,32 +191,61 @@ func (s *Server) studioPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.makers.OwnStudio(c.Request().Context(), currentUser(c), q)
+	ctx, u := c.Request().Context(), currentUser(c)
+	v, err := s.makers.OwnStudio(ctx, u, q)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "studio", &studioPage{Page: s.page(c, "studio_title"), View: v})
+	p := &studioPage{Page: s.page(c, "studio_title"), View: v}
+	// The badge is commerce's, the studio maker's: a second feature, one
+	// search, no scan.
+	if v.Studio != nil {
+		if p.ToShip, err = s.commerce.ToShip(ctx, u.ID); err != nil {
+			return err
+		}
+	}
+	return s.render(c, http.StatusOK, "studio", p)
 }
 
 type studioSettingsPage struct {
 	fieldsPage
 	Form                     maker.StudioInput
 	Crafts, LeadTime, Banner string
+	Shop                     shopSettings
 }
 
-func (s *Server) studioSettingsPage(c echo.Context) error {
+// studioSettings reads the studio and, for a maker, the shop: two features'
+// documents, because the page holds both their forms.
+func (s *Server) studioSettings(c echo.Context) (*studioSettingsPage, error) {
+	ctx, u := c.Request().Context(), currentUser(c)
 	p := &studioSettingsPage{fieldsPage: fieldsPage{Page: s.page(c, "studio_settings_title")}}
-	st, err := s.makers.ByID(c.Request().Context(), currentUser(c).ID)
+	st, err := s.makers.ByID(ctx, u.ID)
 	switch {
 	case err == nil:
 		p.Form = maker.StudioInput{Name: st.Name, Story: st.Story, Location: st.Location, Crafts: st.Crafts,
 			BannerMediaID: st.BannerID, AvatarMediaID: st.AvatarID, Policies: st.Policies}
 		p.Banner = st.BannerURL
 	case problem.KindOf(err) != problem.KindNotFound:
-		return err
+		return nil, err
 	}
 	p.Crafts = strings.Join(p.Form.Crafts, ", ")
 	p.LeadTime = strconv.Itoa(p.Form.Policies.LeadTimeDays)
+	if u.HasRole(account.RoleMaker) {
+		sh, err := s.commerce.Shop(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		p.Shop = shopSettingsOf(sh, s.commerce.CardConfigured())
+	}
+	return p, nil
+}
+
+func (s *Server) studioSettingsPage(c echo.Context) error {
+	p, err := s.studioSettings(c)
+	if err != nil {
+		return err
+	}
+	p.Shop.Saved = c.QueryParam("saved")
 	return s.render(c, http.StatusOK, "studio_settings", p)
 }
 
