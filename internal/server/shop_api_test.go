@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"mime/multipart"
 	"net/http"
 	"slices"
@@ -122,6 +123,8 @@ func TestAMakerSetsShippingAndPaymentsAndEveryBadFieldIsNamed(t *testing.T) {
 		return map[string]any{"to": to, "first_item": map[string]any{"amount": first, "currency": currency},
 			"each_additional": map[string]any{"amount": each, "currency": currency}}
 	}
+	var qr struct{ ID string }
+	maker.Upload("qr.png", testrig.PNG(t, 300, 300, color.RGBA{1, 2, 3, 255})).JSON(t, &qr)
 	steps := numbered(t)
 	steps.run(maker, []scenario{
 		{Name: "a shipping profile is saved and answered in the shop's currency", Method: "PUT", Path: "/api/v1/me/studio/shipping",
@@ -159,6 +162,12 @@ func TestAMakerSetsShippingAndPaymentsAndEveryBadFieldIsNamed(t *testing.T) {
 				`"methods":["offline"]`}},
 		{Name: "offline payment needs instructions or a QR code", Method: "PUT", Path: "/api/v1/me/studio/payments",
 			Body: map[string]any{"offline": map[string]any{"enabled": true}}, Status: 422, Expected: []string{`"offline.instructions":`}},
+		{Name: "an uploaded QR code to pay by is attached and shown", Method: "PUT", Path: "/api/v1/me/studio/payments",
+			Body: map[string]any{"offline": map[string]any{"enabled": true, "qr_media_id": qr.ID}}, Status: 200,
+			Expected: []string{`"qr_media_id":"` + qr.ID + `"`, `"qr_url":"/media/`}},
+		{Name: "a QR code never uploaded is refused by name", Method: "PUT", Path: "/api/v1/me/studio/payments",
+			Body: map[string]any{"offline": map[string]any{"enabled": true, "qr_media_id": "m_nosuch"}}, Status: 422,
+			Expected: []string{`"offline.qr_media_id":`}},
 		{Name: "card payments cannot be enabled where the site has no Stripe", Method: "PUT", Path: "/api/v1/me/studio/payments",
 			Body:   map[string]any{"offline": map[string]any{"enabled": true, "instructions": "Alipay"}, "stripe": map[string]any{"enabled": true}},
 			Status: 422, Expected: []string{`"stripe.enabled":"Card payments are not available on this site."`}},
@@ -177,6 +186,8 @@ func TestAMakerSetsShippingAndPaymentsAndEveryBadFieldIsNamed(t *testing.T) {
 	steps.run(anon, []scenario{
 		{Name: "a visitor is asked to sign in", Method: "PUT", Path: "/api/v1/me/studio/shipping", Body: shipping(nil), Status: 401},
 		{Name: "and has no export", Method: "GET", Path: "/api/v1/studio/orders.csv", Status: 401},
+		{Name: "a site without Stripe has no Stripe webhook", Method: "POST", Path: "/api/v1/payments/stripe/webhook",
+			Body: `{"id":"evt_1"}`, Header: []string{"Stripe-Signature", "t=1,v1=00"}, Status: 404},
 	})
 }
 
@@ -283,6 +294,17 @@ func TestShipmentsInBulkShipEveryGoodLineAndSayWhyEachBadOneDidNot(t *testing.T)
 			Body: nil, Status: 415},
 		{Name: "a JSON object where the lines' array goes names the body", Method: "POST", Path: "/api/v1/studio/orders/shipments",
 			Body: `{"order_id":"x"}`, Status: 422, Expected: []string{`"body":`}},
+	})
+	t.Run("a form without the file names it", func(t *testing.T) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		_ = mw.WriteField("lines", first+",SF,SF1")
+		_ = mw.Close()
+		req, _ := http.NewRequest("POST", maker.BaseURL()+"/api/v1/studio/orders/shipments", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		if r := maker.Send(req); r.Status != 422 || !strings.Contains(string(r.Body), `"file":`) {
+			t.Errorf("%d %s", r.Status, r.Body)
+		}
 	})
 	t.Run("an upload with only a header names the file", func(t *testing.T) {
 		if r := shipmentsUpload(t, maker, "order_id,carrier,tracking_number\n"); r.Status != 422 || !strings.Contains(string(r.Body), `"file":`) {
