@@ -123,6 +123,13 @@ func (in shipmentInputJSON) input() commerce.ShipmentLine {
 	return commerce.ShipmentLine{OrderID: in.OrderID, Carrier: in.Carrier, TrackingNumber: in.TrackingNumber}
 }
 
+// shipmentsInputJSON is a bulk shipment's lines, a JSON array.
+type shipmentsInputJSON []shipmentInputJSON
+
+func (in shipmentsInputJSON) input() []commerce.ShipmentLine {
+	return listOut(in, shipmentInputJSON.input)
+}
+
 // shipResultJSON is one line's outcome: the order's status after it, and
 // when it did not ship, why (as an error answer would say it) and the
 // status it was left in, when known.

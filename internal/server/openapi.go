@@ -141,7 +141,7 @@ var operations = []operation{
 	{Method: "PUT", Path: "/me/studio/payments", Summary: "Set how you take payment: offline instructions and QR code, card through Stripe",
 		Status: 200, Auth: true, In: paymentsInputJSON{}, Out: paymentsResponse{},
 		Errors: map[string]string{"401": "Not signed in", "403": "No studio", "422": "Invalid fields, or stripe.enabled where this site has no Stripe"}},
-	{Method: "POST", Path: "/studio/orders/shipments", Status: 200, Auth: true, In: []shipmentInputJSON{}, Out: shipResultsJSON{},
+	{Method: "POST", Path: "/studio/orders/shipments", Status: 200, Auth: true, In: shipmentsInputJSON{}, Out: shipResultsJSON{},
 		Summary: "Ship orders in bulk: a JSON array, or CSV (order_id, carrier, tracking_number; a text/csv body or a multipart file " +
 			"\"file\"); a result per line, one bad line never stops the others",
 		Errors: map[string]string{"401": "Not signed in", "403": "No studio", "422": "No lines, too many, or an unreadable CSV"}},

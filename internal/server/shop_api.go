@@ -98,11 +98,11 @@ func shipmentsIn(c echo.Context) ([]commerce.ShipmentLine, error) {
 		defer f.Close()
 		return shipmentsCSV(f, "file")
 	}
-	var in []shipmentInputJSON
+	var in shipmentsInputJSON
 	if err := decodeJSON(c, &in); err != nil {
 		return nil, err
 	}
-	return listOut(in, shipmentInputJSON.input), nil
+	return in.input(), nil
 }
 
 // shipmentColumns are a shipments CSV's columns in the order a file
