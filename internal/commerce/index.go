@@ -247,6 +247,9 @@ const maxExport = search.MaxOffset
 // is read by _id, since addresses, which a packing list needs, are never
 // in the index. At most maxExport orders.
 func (s *Service) ExportRows(ctx context.Context, maker *account.User, status string, from, to time.Time) ([]*Order, error) {
+	if !maker.HasRole(account.RoleMaker) {
+		return nil, problem.Forbidden("open_a_studio_first")
+	}
 	statuses, ok := statusesOf(status)
 	if !ok {
 		return nil, problem.InvalidField("status", "status_unknown")

@@ -27,6 +27,9 @@ type ShipResult struct {
 // tracking number. One bad line is reported in its result and never stops
 // the others.
 func (s *Service) ShipMany(ctx context.Context, maker *account.User, lines []ShipmentLine) ([]ShipResult, error) {
+	if !maker.HasRole(account.RoleMaker) {
+		return nil, problem.Forbidden("open_a_studio_first")
+	}
 	if len(lines) > maxShipments {
 		return nil, problem.InvalidField("shipments", "too_many")
 	}

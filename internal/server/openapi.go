@@ -133,6 +133,24 @@ var operations = []operation{
 	{Method: "GET", Path: "/moderation/reports", Summary: "The moderation queue (group moderators: their groups; admins: all)", Status: 200, Auth: true, Out: pageJSON[reportJSON]{}, Query: paging("status")},
 	{Method: "POST", Path: "/moderation/reports/{id}", Summary: "Resolve or dismiss a report", Status: 200, Auth: true, In: decisionJSON{}, Out: reportResponse{}},
 	{Method: "GET", Path: "/moderation/audit", Summary: "The audit trail of moderators' actions", Status: 200, Auth: true, Out: pageJSON[auditEntryJSON]{}, Query: paging("group_id")},
+
+	// Commerce: the maker's shop API.
+	{Method: "PUT", Path: "/me/studio/shipping", Summary: "Set your shipping profile: processing days, ships-from, rates by destination, free shipping over an amount",
+		Status: 200, Auth: true, In: shippingInputJSON{}, Out: shippingResponse{},
+		Errors: map[string]string{"401": "Not signed in", "403": "No studio", "422": "Invalid fields (unknown country, days out of range, bad money)"}},
+	{Method: "PUT", Path: "/me/studio/payments", Summary: "Set how you take payment: offline instructions and QR code, card through Stripe",
+		Status: 200, Auth: true, In: paymentsInputJSON{}, Out: paymentsResponse{},
+		Errors: map[string]string{"401": "Not signed in", "403": "No studio", "422": "Invalid fields, or stripe.enabled where this site has no Stripe"}},
+	{Method: "POST", Path: "/studio/orders/shipments", Status: 200, Auth: true, In: shipmentsInputJSON{}, Out: shipResultsJSON{},
+		Summary: "Ship orders in bulk: a JSON array, or CSV (order_id, carrier, tracking_number; a text/csv body or a multipart file " +
+			"\"file\"); a result per line, one bad line never stops the others",
+		Errors: map[string]string{"401": "Not signed in", "403": "No studio", "422": "No lines, too many, or an unreadable CSV"}},
+	{Method: "GET", Path: "/studio/orders.csv", Summary: "Your orders as CSV (UTF-8 with a BOM, for Excel and WPS), oldest first, addresses included",
+		Status: 200, Auth: true, Out: "", Stream: "text/csv", Query: []string{"status", "from", "to"},
+		Errors: map[string]string{"401": "Not signed in", "403": "No studio", "422": "Bad status or date"}},
+	{Method: "POST", Path: "/payments/stripe/webhook", Summary: "Stripe's payment events, checked by the Stripe-Signature header; each event id is applied once",
+		Status: 200, Out: webhookReceiptJSON{},
+		Errors: map[string]string{"400": "Bad signature", "404": "No Stripe on this site", "409": "The event is being applied; Stripe delivers it again"}},
 }
 
 // openAPIDocument builds the document from the rows and their types; it

@@ -22,6 +22,9 @@ func (s *Server) routes(e *echo.Echo) {
 	}
 	e.GET("/static/*", s.static)
 	e.GET("/media/*", s.serveMedia, s.timeout)
+	// Stripe calls this, not a browser: no session and no CSRF token,
+	// the signature over the body being its one credential.
+	e.POST("/api/v1/payments/stripe/webhook", s.apiStripeWebhook, s.limitBody(s.cfg.MaxBodyBytes), s.timeout)
 
 	// Everything a person or a client uses: bounded, timed, signed-in or
 	// not. A form is read (and its fields bounded) before the CSRF check
@@ -190,6 +193,12 @@ func (s *Server) routes(e *echo.Echo) {
 	streams.GET("/api/v1/notifications/stream", s.apiNotificationStream, s.requireAPIUser)
 
 	// Commerce API.
+
+	// Commerce API: the maker's shop.
+	me.PUT("/me/studio/shipping", s.apiPutShipping)
+	me.PUT("/me/studio/payments", s.apiPutPayments)
+	me.POST("/studio/orders/shipments", s.apiShipOrders)
+	me.GET("/studio/orders.csv", s.apiOrdersCSV)
 
 	admin := api.Group("/admin", s.requireAPIUser, s.requireRole(account.RoleAdmin))
 	admin.POST("/users/:handle/roles", s.apiChangeRoles)
