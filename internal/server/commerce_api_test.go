@@ -346,7 +346,7 @@ func TestAnOfflineOrderGoesFromCartToReceiptAndOnlyItsPartiesMayTouchIt(t *testi
 
 func TestAnOrderCancelledBeforePaymentGivesItsStockBack(t *testing.T) {
 	steps := numbered(t)
-	_, _, bowl, fan, addr := potterAndFan(t)
+	_, maker, bowl, fan, addr := potterAndFan(t)
 	fan.Do("PUT", "/api/v1/cart/items/"+bowl, map[string]any{"quantity": 3})
 	act := "/api/v1/orders/" + placeOrder(t, fan, "cancel-1", addr) + "/"
 	steps.run(fan, []scenario{
@@ -360,6 +360,55 @@ func TestAnOrderCancelledBeforePaymentGivesItsStockBack(t *testing.T) {
 		{Name: "the stock came back", Method: "GET", Path: "/api/v1/works/" + bowl, Status: 200, Expected: []string{`"stock":3`}},
 		{Name: "it is listed as cancelled", Method: "GET", Path: "/api/v1/orders?status=cancelled", Status: 200,
 			Expected: []string{`"total":1`}},
+		{Name: "a cancelled order cannot be cancelled again", Method: "POST", Path: act + "cancel", Status: 409,
+			Expected: []string{`"status":"cancelled"`}},
+		{Name: "the bowl goes in the cart again", Method: "PUT", Path: "/api/v1/cart/items/" + bowl, Body: map[string]any{"quantity": 1}, Status: 200},
+	})
+	// A second order is paid offline, then cancelled by the maker: the
+	// money must come back, and the buyer says when it has.
+	act = "/api/v1/orders/" + placeOrder(t, fan, "cancel-2", addr) + "/"
+	steps.run(fan, []scenario{
+		{Name: "the buyer reports paying", Method: "POST", Path: act + "paid", Body: map[string]any{"reference": "BANK-77"}, Status: 200},
+	})
+	steps.run(maker, []scenario{
+		{Name: "the maker cancels a reported payment", Method: "POST", Path: act + "cancel", Body: map[string]any{"reason": "cracked in the kiln"},
+			Status: 200, Expected: []string{`"status":"cancelled"`, `"status":"refund_pending"`}},
+		{Name: "the maker cannot say the refund arrived", Method: "POST", Path: act + "refund-received", Status: 403},
+	})
+	steps.run(fan, []scenario{
+		{Name: "the buyer says the refund arrived", Method: "POST", Path: act + "refund-received", Status: 200,
+			Expected: []string{`"status":"cancelled"`, `"status":"refunded"`}},
+		{Name: "and cannot say it twice", Method: "POST", Path: act + "refund-received", Status: 409,
+			Expected: []string{`"code":"invalid_transition"`}},
+	})
+}
+
+func TestAdminsSeeEveryOrderAndVisitorsNone(t *testing.T) {
+	steps := numbered(t)
+	rig, _, bowl, fan, addr := potterAndFan(t)
+	fan.Do("PUT", "/api/v1/cart/items/"+bowl, map[string]any{"quantity": 1})
+	steps.run(fan, []scenario{
+		{Name: "a card payment no maker takes is refused", Method: "POST", Path: "/api/v1/checkout",
+			Body: map[string]any{"address_id": addr, "payment_method": "stripe"}, Header: []string{"Idempotency-Key", "card-1"},
+			Status: 422, Expected: []string{`"payment_method":`}},
+	})
+	order := "/api/v1/orders/" + placeOrder(t, fan, "admin-1", addr)
+	admin := rig.Client(t)
+	admin.SignUp("boss")
+	if _, err := rig.App.Accounts.ChangeRoles(context.Background(), "boss", []string{"admin"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	visitor := rig.Client(t)
+	steps.run(admin, []scenario{
+		{Name: "an admin sees the order with its address", Method: "GET", Path: order, Status: 200,
+			Expected: []string{`"status":"pending_payment"`, `Secretstreet`}},
+		{Name: "an admin cannot report the buyer's payment", Method: "POST", Path: order + "/paid",
+			Body: map[string]any{"reference": "x"}, Status: 403},
+		{Name: "an admin may cancel it", Method: "POST", Path: order + "/cancel", Body: map[string]any{"reason": "fraud report"}, Status: 200,
+			Expected: []string{`"party":"admin"`, `"to":"cancelled"`}},
+		{Name: "a visitor must sign in to see orders", As: visitor, Method: "GET", Path: order, Status: 401},
+		{Name: "or to check out", As: visitor, Method: "POST", Path: "/api/v1/checkout",
+			Body: map[string]any{"address_id": addr, "payment_method": "offline"}, Header: []string{"Idempotency-Key", "v-1"}, Status: 401},
 	})
 }
 
