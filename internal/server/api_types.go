@@ -27,6 +27,8 @@
 // struct inside a JSON type gets its twin here.
 package server
 
+import "guildhall/internal/work"
+
 // errorJSON is every error answer: the code names what went wrong for
 // programs, the message for people, fields each bad input's problem.
 type errorJSON struct {
@@ -37,6 +39,23 @@ type errorDetailJSON struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// What the caller needs to act on the failure (problem.Error's Data):
+	// the new total of a checkout whose prices changed, the works out of
+	// stock, the status an order could not move from.
+	Total   *moneyJSON `json:"total,omitempty"`
+	WorkIDs []string   `json:"work_ids,omitempty"`
+	Status  string     `json:"status,omitempty"`
+}
+
+// withData adds the facts of a problem's Data the API names.
+func (d errorDetailJSON) withData(data map[string]any) errorDetailJSON {
+	if t, ok := data["total"].(work.Money); ok {
+		m := moneyOut(t)
+		d.Total = &m
+	}
+	d.WorkIDs, _ = data["work_ids"].([]string)
+	d.Status, _ = data["status"].(string)
+	return d
 }
 
 // pageJSON is one page of a list: its items and the cursor of the next.

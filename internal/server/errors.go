@@ -59,7 +59,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if len(fields) == 0 {
 			fields = nil
 		}
-		_ = c.JSON(status, errorJSON{Error: errorDetailJSON{Code: p.Code, Message: s.text("en", p.Message, p.Args...), Fields: fields}})
+		detail := errorDetailJSON{Code: p.Code, Message: s.text("en", p.Message, p.Args...), Fields: fields}
+		_ = c.JSON(status, errorJSON{Error: detail.withData(p.Data)})
 		return
 	}
 	page := &errorPage{Page: s.page(c, "error_title"), Message: pageMessage(p), RequestID: logging.RequestID(ctx)}

@@ -134,6 +134,37 @@ var operations = []operation{
 	{Method: "POST", Path: "/moderation/reports/{id}", Summary: "Resolve or dismiss a report", Status: 200, Auth: true, In: decisionJSON{}, Out: reportResponse{}},
 	{Method: "GET", Path: "/moderation/audit", Summary: "The audit trail of moderators' actions", Status: 200, Auth: true, Out: pageJSON[auditEntryJSON]{}, Query: paging("group_id")},
 
+	// Commerce: the buyer's API.
+	{Method: "GET", Path: "/me/addresses", Summary: "Your address book, oldest first", Status: 200, Auth: true, Out: pageJSON[addressJSON]{},
+		Errors: map[string]string{"401": "Not signed in"}},
+	{Method: "POST", Path: "/me/addresses", Summary: "Add an address (seen by you, and on an order by its maker and admins)", Status: 201,
+		Auth: true, In: addressInputJSON{}, Out: addressResponse{},
+		Errors: map[string]string{"401": "Not signed in", "409": "The book is full", "422": "Invalid fields"}},
+	{Method: "DELETE", Path: "/me/addresses/{id}", Summary: "Remove an address (orders keep their copy; idempotent)", Status: 204, Auth: true,
+		Errors: map[string]string{"401": "Not signed in"}},
+	{Method: "GET", Path: "/cart", Summary: "Your cart by maker, with shipping to address_id (else your first address)", Status: 200,
+		Auth: true, Out: cartResponse{}, Query: []string{"address_id"}, Errors: map[string]string{"401": "Not signed in"}},
+	{Method: "PUT", Path: "/cart/items/{work_id}", Summary: "Set how many of a work (in an option) your cart holds", Status: 200,
+		Auth: true, In: cartItemInputJSON{}, Out: cartResponse{},
+		Errors: map[string]string{"404": "No such work", "409": "The cart is full", "422": "Bad quantity or option, or your own work"}},
+	{Method: "DELETE", Path: "/cart/items/{work_id}", Summary: "Take a work (in ?option) out of your cart (idempotent)", Status: 204,
+		Auth: true, Query: []string{"option"}, Errors: map[string]string{"401": "Not signed in"}},
+	{Method: "POST", Path: "/checkout", Status: 201, Auth: true, In: checkoutInputJSON{}, Out: checkoutJSON{},
+		Summary: "Buy your cart: one order per maker, one payment. Needs an Idempotency-Key header; a repeat with the same key and body " +
+			"answers the first answer again with Idempotent-Replayed: true",
+		Errors: map[string]string{"400": "No or bad Idempotency-Key",
+			"409": "price_changed (with the new total), out_of_stock (naming work_ids; nothing reserved), idempotency_key_in_use",
+			"422": "Invalid fields, your own work, or idempotency_key_reused with another body"}},
+	{Method: "GET", Path: "/orders", Summary: "Your orders as buyer or maker, newest first, with the order desk's tab counts", Status: 200,
+		Auth: true, Out: orderPageJSON{}, Query: paging("role", "status", "q"), Errors: map[string]string{"422": "Bad role, status or cursor"}},
+	{Method: "GET", Path: "/orders/{id}", Summary: "An order with its timeline (its buyer, its maker and admins)", Status: 200, Auth: true,
+		Out: orderResponse{}, Errors: map[string]string{"404": "No such order of yours"}},
+	{Method: "POST", Path: "/orders/{id}/{action}", Status: 200, Auth: true, In: orderActionInputJSON{}, InOptional: true, Out: orderResponse{},
+		Summary: "Act on an order: paid (buyer, offline: reference), confirm-payment (maker, offline), ship (maker: carrier, " +
+			"tracking_number), received (buyer), cancel (reason), refund-received (buyer, admins)",
+		Errors: map[string]string{"403": "Not your part to act", "404": "No such order of yours",
+			"409": "invalid_transition, naming the status", "422": "Invalid fields or unknown action"}},
+
 	// Commerce: the maker's shop API.
 	{Method: "PUT", Path: "/me/studio/shipping", Summary: "Set your shipping profile: processing days, ships-from, rates by destination, free shipping over an amount",
 		Status: 200, Auth: true, In: shippingInputJSON{}, Out: shippingResponse{},

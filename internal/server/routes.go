@@ -193,6 +193,16 @@ func (s *Server) routes(e *echo.Echo) {
 	streams.GET("/api/v1/notifications/stream", s.apiNotificationStream, s.requireAPIUser)
 
 	// Commerce API.
+	me.GET("/me/addresses", s.apiAddresses)
+	me.POST("/me/addresses", s.apiAddAddress)
+	me.DELETE("/me/addresses/:id", s.apiDeleteAddress)
+	me.GET("/cart", s.apiCart)
+	me.PUT("/cart/items/:work_id", s.apiPutCartItem)
+	me.DELETE("/cart/items/:work_id", s.apiRemoveCartItem)
+	me.POST("/checkout", s.apiCheckout)
+	me.GET("/orders", s.apiOrders)
+	me.GET("/orders/:id", s.apiOrder)
+	me.POST("/orders/:id/:action", s.apiOrderAction)
 
 	// Commerce API: the maker's shop.
 	me.PUT("/me/studio/shipping", s.apiPutShipping)
