@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"guildhall/internal/commerce"
 	"guildhall/internal/testrig"
@@ -180,7 +181,7 @@ func potterAndFan(t *testing.T) (rig *testrig.Rig, maker *testrig.Client, bowl s
 	return rig, maker, bowl, fan, addr
 }
 
-// placeOrder checks out fan's cart offline and answers the one order's id.
+// checkoutOffline checks out fan's cart offline and answers the one order's id.
 func checkoutOffline(t *testing.T, fan *testrig.Client, key, addr string) string {
 	t.Helper()
 	r := checkout(fan, key, map[string]any{"address_id": addr, "payment_method": "offline"})
@@ -326,7 +327,7 @@ func TestAnOfflineOrderGoesFromCartToReceiptAndOnlyItsPartiesMayTouchIt(t *testi
 	})
 	var o struct {
 		Order struct {
-			History          []struct{ At string }
+			History          []struct{ At time.Time }
 			ProtectionEndsAt *string `json:"protection_ends_at"`
 		}
 	}
@@ -335,7 +336,7 @@ func TestAnOfflineOrderGoesFromCartToReceiptAndOnlyItsPartiesMayTouchIt(t *testi
 		t.Errorf("five events and protection after receipt: %+v", o.Order)
 	}
 	for i := 1; i < len(o.Order.History); i++ {
-		if o.Order.History[i].At < o.Order.History[i-1].At {
+		if o.Order.History[i].At.Before(o.Order.History[i-1].At) { // as times: JSON trims their trailing zeros
 			t.Errorf("history out of order: %+v", o.Order.History)
 		}
 	}
