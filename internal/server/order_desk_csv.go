@@ -187,32 +187,17 @@ func (s *Server) lineError(c echo.Context, p *orderDeskPage, err error) string {
 	return strings.Join(parts, "; ")
 }
 
-// exportDate reads a from or to date (2006-01-02); to takes the whole day.
-func exportDate(v, field string, end bool) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return time.Time{}, problem.InvalidField(field, "desk_date_format")
-	}
-	if end {
-		t = t.Add(24*time.Hour - time.Millisecond)
-	}
-	return t, nil
-}
-
 // exportColumns are the export's columns, each a message key for its
 // header in the page's language.
 var exportColumns = []string{"number", "date", "status", "payment", "buyer", "lines", "currency", "subtotal", "shipping", "total",
 	"recipient", "phone", "address", "postal_code", "note", "carrier", "tracking_number", "shipped_at", "order_id"}
 
 func (s *Server) ordersCSV(c echo.Context) error {
-	from, err := exportDate(c.QueryParam("from"), "from", false)
+	from, err := exportDay(c.QueryParam("from"), "from", false)
 	if err != nil {
 		return err
 	}
-	to, err := exportDate(c.QueryParam("to"), "to", true)
+	to, err := exportDay(c.QueryParam("to"), "to", true)
 	if err != nil {
 		return err
 	}
@@ -262,7 +247,7 @@ func exportRow(o *commerce.Order, t func(string) string) []string {
 		decimal(o.Amounts.Subtotal.Amount), decimal(o.Amounts.Shipping.Amount), decimal(o.Amounts.Total.Amount),
 		a.Name, a.Phone, address, a.PostalCode, o.Note, o.Shipment.Carrier, o.Shipment.TrackingNumber, shipped, o.ID}
 	for i, v := range row {
-		row[i] = cellSafe(v)
+		row[i] = notFormula(v)
 	}
 	return row
 }
@@ -275,13 +260,4 @@ func nonEmpty(parts ...string) []string {
 		}
 	}
 	return out
-}
-
-// cellSafe keeps a buyer's text from being read as a formula by a
-// spreadsheet (CSV injection): a cell that starts like one is quoted.
-func cellSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }

@@ -204,25 +204,6 @@ func (s *Server) apiOrdersCSV(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
-// exportDay reads from or to: a day (2006-01-02, to taking all of it) or
-// an RFC 3339 instant.
-func exportDay(v, field string, end bool) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return time.Time{}, problem.InvalidField(field, "date_format")
-	}
-	if end {
-		t = t.Add(24*time.Hour - time.Millisecond)
-	}
-	return t, nil
-}
-
 // orderCSVColumns name the export's columns for programs, in every
 // language alike; amounts are in the currency's units (129.00).
 var orderCSVColumns = append(append([]string{}, shipmentColumns...), "number", "placed_at", "status", "payment_method",
@@ -251,13 +232,4 @@ func orderCSVRow(o *commerce.Order) []string {
 		row[i] = notFormula(v)
 	}
 	return row
-}
-
-// notFormula keeps a buyer's text from being run as a formula when the
-// file is opened in a spreadsheet (CSV injection).
-func notFormula(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }
