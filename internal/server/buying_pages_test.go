@@ -1,0 +1,218 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"guildhall/internal/testrig"
+)
+
+// pageOf is where a work's page lives (its short link redirects).
+func pageOf(t *testing.T, c *testrig.Client, id string) string {
+	t.Helper()
+	r := c.Do("GET", "/works/"+id, nil)
+	if r.Status != http.StatusMovedPermanently {
+		t.Fatalf("short link of %s: %d", id, r.Status)
+	}
+	return r.Header.Get("Location")
+}
+
+// form reads the value of the input named name on a page.
+func inputValue(page []byte, name string) string {
+	m := regexp.MustCompile(`name="` + regexp.QuoteMeta(name) + `" value="([^"]*)"`).FindSubmatch(page)
+	if m == nil {
+		return ""
+	}
+	return string(m[1])
+}
+
+func TestABuyerFillsTheCartChecksOutAndFollowsTheOrderOnThePages(t *testing.T) {
+	rig := testrig.MustStart(t)
+	maker := openStudio(t, rig, "buy_potter")
+	readyShop(t, rig, "buy_potter")
+	bowl := createWork(t, maker, merge(merge(wallet("published"), "title", "青瓷碗 Celadon bowl"), "variants",
+		[]map[string]any{{"name": "大号 Large", "price": map[string]any{"amount": 15900, "currency": "CNY"}}}))
+	cup := createWork(t, maker, merge(wallet("published"), "title", "茶杯 Tea cup"))
+	gone := createWork(t, maker, merge(merge(wallet("published"), "title", "Sold vase"), "stock", 0))
+	fan, stranger := rig.Client(t), rig.Client(t)
+	fan.SignUp("buy_fan")
+	stranger.SignUp("buy_stranger")
+	bowlPage, cupPage := pageOf(t, fan, bowl), pageOf(t, fan, cup)
+
+	steps := numbered(t)
+	steps.run(fan, []scenario{
+		{Name: "a buyer is offered the cart form with the work's options", Method: "GET", Path: bowlPage + "?lang=en", Status: 200,
+			Expected: []string{`data-testid="add-to-cart-form"`, `data-testid="cart-option"`, "大号 Large", "Add to cart"}},
+		{Name: "a sold-out work says so and offers no form", Method: "GET", Path: pageOf(t, fan, gone) + "?lang=en", Status: 200,
+			Expected: []string{"Sold out", `data-testid="not-for-sale"`}, NotExpected: []string{`data-testid="add-to-cart-form"`}},
+		{Name: "a maker sees no buy form on their own work", As: maker, Method: "GET", Path: bowlPage, Status: 200,
+			NotExpected: []string{`data-testid="add-to-cart-form"`, `data-testid="not-for-sale"`}},
+		{Name: "the cart starts empty", Method: "GET", Path: "/cart?lang=en", Status: 200,
+			Expected: []string{`data-testid="cart-empty"`, `data-testid="cart-count">0<`}},
+	})
+	option := between(string(fan.Do("GET", bowlPage, nil).Body), `<option value="`, `"`)
+	if option == "" {
+		t.Fatal("the bowl's option has no id on its page")
+	}
+	add := func(c *testrig.Client, work, option, q string) *testrig.Response {
+		return pageForm(t, c, "/cart/items?lang=en", url.Values{"work_id": {work}, "option_id": {option}, "quantity": {q}, "next": {"/cart"}})
+	}
+	if r := add(fan, bowl, option, "lots"); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "<code>quantity</code>") {
+		t.Fatalf("a quantity that is not a number: %d %s", r.Status, r.Body)
+	}
+	if r := add(fan, bowl, option, "0"); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "<code>quantity</code>") {
+		t.Fatalf("a quantity of 0: %d", r.Status)
+	}
+	if r := add(maker, bowl, option, "1"); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("a maker buying their own work: %d", r.Status)
+	}
+	for _, r := range []*testrig.Response{add(fan, bowl, option, "2"), add(fan, cup, "", "1")} {
+		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/cart" {
+			t.Fatalf("add to cart: %d %s", r.Status, r.Header.Get("Location"))
+		}
+	}
+	if r := add(fan, bowl, option, "3"); r.Status != http.StatusSeeOther {
+		t.Fatalf("change the quantity: %d", r.Status)
+	}
+	steps.run(fan, []scenario{
+		{Name: "the cart groups the lines under their maker with shipping to be chosen", Method: "GET", Path: "/cart?lang=en", Status: 200,
+			Expected: []string{`data-testid="cart-group-buy_potter"`, "大号 Large", "¥159.00 × 3", "¥477.00", "¥129.00 × 1",
+				"Choose an address to see shipping.", `data-testid="cart-count">4<`, `href="/checkout"`}},
+		{Name: "the header counts the cart on every page", Method: "GET", Path: cupPage, Status: 200,
+			Expected: []string{`data-testid="cart-count">4<`}},
+	})
+	if r := maker.Do("PATCH", "/api/v1/works/"+cup, map[string]any{"price": map[string]any{"amount": 13900, "currency": "CNY"}}); r.Status != 200 {
+		t.Fatalf("reprice: %d %s", r.Status, r.Body)
+	}
+	steps.run(fan, []scenario{
+		{Name: "a price that changed is pointed out", Method: "GET", Path: "/cart?lang=en", Status: 200,
+			Expected: []string{`data-testid="cart-line-price-changed"`, "The price changed from ¥129.00 to ¥139.00."}},
+	})
+	if r := maker.Do("PATCH", "/api/v1/works/"+cup, map[string]any{"status": "draft"}); r.Status != 200 {
+		t.Fatalf("unpublish: %d %s", r.Status, r.Body)
+	}
+	steps.run(fan, []scenario{
+		{Name: "a line no longer for sale is pointed out", Method: "GET", Path: "/cart?lang=en", Status: 200,
+			Expected: []string{`data-testid="cart-line-unavailable"`}},
+	})
+	if r := pageForm(t, fan, "/cart/items/remove", url.Values{"work_id": {cup}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("remove: %d", r.Status)
+	}
+	steps.run(fan, []scenario{
+		{Name: "a removed line is gone", Method: "GET", Path: "/cart?lang=en", Status: 200,
+			Expected: []string{"¥477.00", `data-testid="cart-count">3<`}, NotExpected: []string{"Tea cup"}},
+		{Name: "checkout asks for an address first", Method: "GET", Path: "/checkout?lang=en", Status: 200,
+			Expected: []string{`data-testid="no-address"`, `data-testid="address-form"`, `data-testid="method-offline"`}},
+	})
+	addr := url.Values{"name": {"李雷"}, "phone": {"+86 138 0000 0000"}, "country": {"CN"}, "region": {"浙江"}, "city": {"杭州"},
+		"line1": {"1 West Lake Road"}, "postal_code": {"310000"}}
+	addr.Set("country", "ZZ")
+	if r := pageForm(t, fan, "/checkout/addresses?lang=en", addr); r.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(r.Body), `data-testid="error-country"`) || !strings.Contains(string(r.Body), `value="1 West Lake Road"`) {
+		t.Fatalf("an unknown country: %d %s", r.Status, r.Body)
+	}
+	addr.Set("country", "CN")
+	r := pageForm(t, fan, "/checkout/addresses", addr)
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/checkout?address=") {
+		t.Fatalf("add an address: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	page := fan.Do("GET", r.Header.Get("Location")+"&lang=en", nil)
+	if page.Status != 200 || !strings.Contains(string(page.Body), "¥20.00") || !strings.Contains(string(page.Body), "¥497.00") {
+		t.Fatalf("checkout with shipping to the address: %d %s", page.Status, page.Body)
+	}
+	form := url.Values{"address_id": {inputValue(page.Body, "address_id")}, "payment_method": {"offline"}, "note": {"请包好"},
+		"idempotency_key": {inputValue(page.Body, "idempotency_key")}, "expected_amount": {"49600"}, "expected_currency": {"CNY"}}
+	if form.Get("idempotency_key") == "" || form.Get("address_id") == "" || inputValue(page.Body, "expected_amount") != "49700" {
+		t.Fatalf("the checkout form's hidden fields: %v", form)
+	}
+	steps.n++
+	t.Run("a total that changed shows the page again with the new total", func(t *testing.T) {
+		r := pageForm(t, fan, "/checkout?lang=en", form)
+		if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "The new total is ¥497.00.") {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		// The page shown again carries a new key: the old one answered this refusal.
+		key := inputValue(r.Body, "idempotency_key")
+		if key == "" || key == form.Get("idempotency_key") || inputValue(r.Body, "expected_amount") != "49700" {
+			t.Fatalf("the page shown again: key %q, total %q", key, inputValue(r.Body, "expected_amount"))
+		}
+		form.Set("idempotency_key", key)
+	})
+	form.Set("expected_amount", "49700")
+	first, second := pageForm(t, fan, "/checkout", form), pageForm(t, fan, "/checkout", form)
+	if first.Status != http.StatusSeeOther || !strings.HasPrefix(first.Header.Get("Location"), "/orders/") ||
+		second.Header.Get("Location") != first.Header.Get("Location") {
+		t.Fatalf("the form sent twice: %d %s, then %d %s", first.Status, first.Header.Get("Location"), second.Status, second.Header.Get("Location"))
+	}
+	order := first.Header.Get("Location")
+	orders := fan.Do("GET", "/orders?lang=en", nil)
+	if n := strings.Count(string(orders.Body), `class="desk-order"`); n != 1 {
+		t.Fatalf("the form sent twice made %d orders", n)
+	}
+	steps.run(fan, []scenario{
+		{Name: "the buyer's order shows the lines, amounts, address and how to pay", Method: "GET", Path: order + "?lang=en", Status: 200,
+			Expected: []string{"大号 Large", "¥497.00", "1 West Lake Road", "Alipay 138 0000 0000", "请包好", `data-testid="action-paid"`,
+				`data-testid="action-cancel"`, "Order placed", `data-testid="cart-count">0<`},
+			NotExpected: []string{`data-testid="action-confirm-payment"`, `data-testid="action-ship"`}},
+		{Name: "a stranger is told the order does not exist", As: stranger, Method: "GET", Path: order, Status: 404},
+		{Name: "a stranger cannot act on it either", As: stranger, Method: "POST", Path: order + "/cancel", Header: html, Status: 404},
+	})
+	if r := pageForm(t, fan, order+"/paid?lang=en", url.Values{"reference": {""}}); r.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(r.Body), `data-testid="order-error"`) {
+		t.Fatalf("paid without a reference: %d %s", r.Status, r.Body)
+	}
+	if r := pageForm(t, fan, order+"/paid", url.Values{"reference": {"alipay 2026120301"}}); r.Status != http.StatusSeeOther || r.Header.Get("Location") != order {
+		t.Fatalf("paid: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	steps.run(maker, []scenario{
+		{Name: "the maker sees the reported payment and may confirm it", Method: "GET", Path: order + "?lang=en", Status: 200,
+			Expected:    []string{"alipay 2026120301", `data-testid="action-confirm-payment"`, "User buy_fan"},
+			NotExpected: []string{`data-testid="action-paid"`, `data-testid="action-ship"`}},
+	})
+	if r := pageForm(t, maker, order+"/confirm-payment", url.Values{}); r.Status != http.StatusSeeOther {
+		t.Fatalf("confirm payment: %d", r.Status)
+	}
+	if r := pageForm(t, maker, order+"/ship", url.Values{"carrier": {"顺丰 SF Express"}, "tracking_number": {"SF1234567890"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("ship: %d %s", r.Status, r.Body)
+	}
+	steps.run(fan, []scenario{
+		{Name: "the buyer sees it shipped with its tracking number and may say it arrived", Method: "GET", Path: order + "?lang=en", Status: 200,
+			Expected: []string{"SF1234567890", "Shipped", `data-testid="action-received"`}, NotExpected: []string{`data-testid="action-cancel"`}},
+		{Name: "the buyer's list shows the order", Method: "GET", Path: "/orders?lang=en", Status: 200,
+			Expected: []string{`href="` + order + `"`, "Shipped"}},
+	})
+}
+
+func TestAVisitorsCartIsKeptInACookieAndJoinsTheAccountAtSignIn(t *testing.T) {
+	rig := testrig.MustStart(t)
+	maker := openStudio(t, rig, "cookie_maker")
+	readyShop(t, rig, "cookie_maker")
+	cup := createWork(t, maker, merge(wallet("published"), "title", "Tea cup"))
+	rig.Client(t).SignUp("cookie_fan")
+	visitor := rig.Client(t)
+	if r := csrfForm(t, rig, visitor, "/cart/items", url.Values{"work_id": {cup}, "quantity": {"2"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("a visitor adds to the cart: %d %s", r.Status, r.Body)
+	}
+	steps := numbered(t)
+	steps.run(visitor, []scenario{
+		{Name: "the visitor's cart shows the line and the header counts it", Method: "GET", Path: "/cart?lang=en", Status: 200,
+			Expected: []string{"Tea cup", "¥258.00", `data-testid="cart-count">2<`, `href="/signin?next=/checkout"`}},
+	})
+	if r := csrfForm(t, rig, visitor, "/signin", url.Values{"email": {"cookie_fan@example.com"},
+		"password": {"a long enough password"}, "next": {"/cart"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", r.Status)
+	}
+	steps.run(visitor, []scenario{
+		{Name: "signed in, the account's cart holds what the visitor chose", Method: "GET", Path: "/cart?lang=en", Status: 200,
+			Expected: []string{"Tea cup", "¥258.00", `data-testid="cart-count">2<`, `href="/checkout"`}},
+	})
+	u, _ := url.Parse(rig.URL)
+	for _, ck := range visitor.HTTP.Jar.Cookies(u) {
+		if ck.Name == "guildhall_cart" {
+			t.Fatalf("the cart cookie outlived the merge: %q", ck.Value)
+		}
+	}
+}
