@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"guildhall/internal/testrig"
+	"guildhall/internal/testrig/browser"
 )
 
 // pageOf is where a work's page lives (its short link redirects).
@@ -215,4 +218,91 @@ func TestAVisitorsCartIsKeptInACookieAndJoinsTheAccountAtSignIn(t *testing.T) {
 			t.Fatalf("the cart cookie outlived the merge: %q", ck.Value)
 		}
 	}
+}
+
+// signInAs signs in through the sign-in page (signing out first) and
+// lands on next.
+func (b *tab) signInAs(step, handle, next string) {
+	b.t.Helper()
+	const form = `form[action="/signin"]`
+	if b.count(step, `[data-testid="signout"]`, ".length") > 0 {
+		b.do(step+": sign out", b.click(`[data-testid="signout"]`), b.visible(`a[href="/signin"]`))
+	}
+	b.do(step,
+		chromedp.Navigate(b.base+"/signin?lang=en&next="+url.QueryEscape(next)),
+		b.visible(form),
+		b.typeInto("#email", handle+"@example.com"),
+		b.typeInto("#password", "a long enough password"),
+		b.click(form+` button[type="submit"]`),
+		b.visible(`[data-testid="signout"]`),
+	)
+	b.at(step, next)
+}
+
+func TestInABrowserAVisitorBuysAndTheMakerShips(t *testing.T) {
+	rig := testrig.MustStart(t)
+	maker := openStudio(t, rig, "br_potter")
+	readyShop(t, rig, "br_potter")
+	cup := createWork(t, maker, merge(wallet("published"), "title", "茶杯 Tea cup"))
+	rig.Client(t).SignUp("br_fan")
+	cupPage := pageOf(t, maker, cup)
+	b := &tab{t: t, ctx: browser.MustStart(t), base: rig.URL}
+
+	b.do("a visitor puts the cup in the cart",
+		chromedp.Navigate(rig.URL+cupPage+"?lang=en"),
+		b.visible(`[data-testid="add-to-cart-form"]`),
+		b.typeInto(`[data-testid="cart-quantity"]`, "2"),
+		b.click(`[data-testid="add-to-cart"]`),
+		b.visible(`[data-testid="cart-line-`+cup+`"]`),
+	)
+	b.at("the cart", "/cart")
+	b.text("the header counts it", `[data-testid="cart-count"]`, "2")
+	b.text("the line's total", `[data-testid="cart-line-total"]`, "¥258.00")
+	b.do("to check out, sign in", b.click(`[data-testid="signin-to-checkout"]`), b.visible(`form[action="/signin"]`))
+	b.signInAs("sign in", "br_fan", "/checkout")
+	b.text("the cart joined the account", `[data-testid="cart-count"]`, "2")
+	b.do("add an address at checkout",
+		b.typeInto("#name", "李雷"),
+		b.typeInto("#country", "CN"),
+		b.typeInto("#city", "杭州"),
+		b.typeInto("#line1", "1 West Lake Road"),
+		b.typeInto("#postal_code", "310000"),
+		b.click(`[data-testid="save-address"]`),
+		b.visible(`[data-testid="checkout-form"] input[name="address_id"]:checked`),
+	)
+	b.text("shipping to it", `[data-testid="checkout-shipping"]`, "¥15.00")
+	b.text("the total", `[data-testid="checkout-total"]`, "¥273.00")
+	b.do("place the order, paying offline",
+		b.click(`[data-testid="method-offline"]`),
+		b.typeInto(`[data-testid="checkout-note"]`, "请包好"),
+		b.click(`[data-testid="place-order"]`),
+		b.visible(`[data-testid="pay-instructions"]`),
+	)
+	orderPath := strings.TrimPrefix(b.location("the order"), rig.URL)
+	if !strings.HasPrefix(orderPath, "/orders/") {
+		t.Fatalf("after checkout at %s, want an order", orderPath)
+	}
+	b.text("how to pay", `[data-testid="pay-instructions"] p`, "Alipay 138 0000 0000")
+	b.text("the cart is empty", `[data-testid="cart-count"]`, "0")
+	b.do("report the payment",
+		b.typeInto(`[data-testid="reference"]`, "alipay 2026120388"),
+		b.click(`[data-testid="do-paid"]`),
+		b.visible(`[data-testid="payment-reference"]`),
+	)
+	b.text("reported", `[data-testid="payment-status"]`, "reported paid, awaiting the maker")
+
+	b.signInAs("the maker signs in", "br_potter", orderPath)
+	b.text("the maker sees the reference", `[data-testid="payment-reference"]`, "Payment reference: alipay 2026120388")
+	b.do("confirm the payment", b.click(`[data-testid="do-confirm-payment"]`), b.visible(`[data-testid="action-ship"]`))
+	b.do("ship it",
+		b.typeInto(`[data-testid="carrier"]`, "顺丰 SF Express"),
+		b.typeInto(`[data-testid="tracking"]`, "SF1234567890"),
+		b.click(`[data-testid="do-ship"]`),
+		b.visible(`[data-testid="tracking-number"]`),
+	)
+
+	b.signInAs("the buyer comes back", "br_fan", orderPath)
+	b.text("shipped", `[data-testid="order-status"]`, "Shipped")
+	b.text("with its tracking number", `[data-testid="tracking-number"]`, "SF1234567890")
+	b.keepScreenshot("guildhall-order-shipped.png")
 }
