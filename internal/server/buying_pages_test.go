@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"guildhall/internal/commerce"
 	"guildhall/internal/testrig"
 	"guildhall/internal/testrig/browser"
 )
@@ -305,4 +307,33 @@ func TestInABrowserAVisitorBuysAndTheMakerShips(t *testing.T) {
 	b.text("shipped", `[data-testid="order-status"]`, "Shipped")
 	b.text("with its tracking number", `[data-testid="tracking-number"]`, "SF1234567890")
 	b.keepScreenshot("guildhall-order-shipped.png")
+}
+
+func TestACheckoutOfAWorkThatRanOutNamesItAndMakesNoOrder(t *testing.T) {
+	rig := testrig.MustStart(t)
+	maker := openStudio(t, rig, "last_potter")
+	readyShop(t, rig, "last_potter")
+	vase := createWork(t, maker, merge(merge(wallet("published"), "title", "Last vase"), "stock", 1))
+	late := rig.Client(t)
+	late.SignUp("late_fan")
+	rig.Client(t).SignUp("quick_fan")
+	if r := pageForm(t, late, "/cart/items", url.Values{"work_id": {vase}, "quantity": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("add to cart: %d", r.Status)
+	}
+	if _, err := rig.App.Commerce.AddAddress(context.Background(), userOf(t, rig, "late_fan"), commerce.AddressInput{
+		Name: "Han Meimei", Country: "CN", City: "Suzhou", Line1: "2 Canal Street"}); err != nil {
+		t.Fatal(err)
+	}
+	page := late.Do("GET", "/checkout?lang=en", nil)
+	placeOrder(t, rig, "quick_fan", "last_potter", vase, false) // the last one goes while the page is open
+	r := pageForm(t, late, "/checkout?lang=en", url.Values{"address_id": {inputValue(page.Body, "address_id")},
+		"payment_method": {"offline"}, "idempotency_key": {inputValue(page.Body, "idempotency_key")},
+		"expected_amount": {inputValue(page.Body, "expected_amount")}, "expected_currency": {"CNY"}})
+	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "Not enough left in stock.") ||
+		!strings.Contains(string(r.Body), `data-testid="checkout-short">Last vase<`) {
+		t.Fatalf("checkout of a work that ran out: %d %s", r.Status, r.Body)
+	}
+	if orders := late.Do("GET", "/orders?lang=en", nil); !strings.Contains(string(orders.Body), `data-testid="orders-empty"`) {
+		t.Fatalf("a refused checkout made an order: %s", orders.Body)
+	}
 }
