@@ -337,3 +337,34 @@ func TestACheckoutOfAWorkThatRanOutNamesItAndMakesNoOrder(t *testing.T) {
 		t.Fatalf("a refused checkout made an order: %s", orders.Body)
 	}
 }
+
+// The cart, checkout and order pages read by _id: the session, the cart,
+// the address book, each maker's shop, the order; the cart's works come
+// from one search.
+func TestTheCartCheckoutAndOrderPagesStayWithinTheirBudget(t *testing.T) {
+	rig := testrig.MustStart(t)
+	maker := openStudio(t, rig, "budget_potter")
+	readyShop(t, rig, "budget_potter")
+	cup := createWork(t, maker, merge(wallet("published"), "title", "Tea cup"))
+	fan := rig.Client(t)
+	fan.SignUp("budget_fan")
+	o := placeOrder(t, rig, "budget_fan", "budget_potter", cup, false)
+	if r := pageForm(t, fan, "/cart/items", url.Values{"work_id": {cup}, "quantity": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("add to cart: %d", r.Status)
+	}
+	for _, page := range []struct {
+		path             string
+		budget, searches int
+	}{{"/cart", 5, 1}, {"/checkout", 6, 1}, {o.Path(), 3, 0}} {
+		cmds, searches := pageCost(t, rig, page.path, fan.Token)
+		t.Logf("the page budget of %s: %d MongoDB commands, %d searches", page.path, len(cmds), searches)
+		if len(cmds) > page.budget || searches > page.searches {
+			t.Errorf("%s: %d MongoDB commands, %d searches; budget %d and %d: %v", page.path, len(cmds), searches, page.budget, page.searches, names(cmds))
+		}
+		for _, c := range cmds {
+			if !c.ByID() {
+				t.Errorf("%s sends %s to %s that is not a lookup by _id: %s", page.path, c.Name, c.Collection, c.Body)
+			}
+		}
+	}
+}
