@@ -147,7 +147,7 @@ func (s *Service) check(o *Order, action, party string, in ActInput, data map[st
 	case ActionPay:
 		problem.CheckLength(f, "reference", in.Reference, 1, 100)
 		data["reference"] = in.Reference
-		if o.Payment.Status != PayAwaiting && o.Payment.Status != PayReported {
+		if !paymentAllows(o, action) {
 			return invalidTransition(o)
 		}
 	case ActionShip:
@@ -158,7 +158,7 @@ func (s *Service) check(o *Order, action, party string, in ActInput, data map[st
 		problem.CheckLength(f, "reason", in.Reason, 0, 500)
 		data["reason"] = in.Reason
 	case ActionRefundReceived:
-		if o.Payment.Status != PayRefundPending {
+		if !paymentAllows(o, action) {
 			return invalidTransition(o)
 		}
 	case ActionPaymentSucceeded, ActionLateRefund:
@@ -174,6 +174,19 @@ func (s *Service) check(o *Order, action, party string, in ActInput, data map[st
 		return problem.Invalid(f)
 	}
 	return nil
+}
+
+// paymentAllows reports whether the order's payment is where action needs
+// it: a payment is reported while it is awaited (or to correct a report),
+// a refund is received once it is on its way.
+func paymentAllows(o *Order, action string) bool {
+	switch action {
+	case ActionPay:
+		return o.Payment.Status == PayAwaiting || o.Payment.Status == PayReported
+	case ActionRefundReceived:
+		return o.Payment.Status == PayRefundPending
+	}
+	return true
 }
 
 // apply writes event ev onto its order by bare _id, under the orders index

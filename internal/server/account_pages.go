@@ -29,10 +29,11 @@ func (s *Server) signUpSubmit(c echo.Context) error {
 	// No language setting at sign-up: "as my browser asks" is the settings
 	// page's default, and the language switch sets one when it is used.
 	in.Locale = ""
-	_, token, err := s.accounts.SignUp(c.Request().Context(), in, c.RealIP())
+	u, token, err := s.accounts.SignUp(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return s.formFailed(c, err, "signup", &signUpPage{fieldsPage: fieldsPage{Page: s.page(c, "signup_title")}, Form: in})
 	}
+	s.mergeVisitorCart(c, u)
 	s.setSessionCookie(c, token)
 	s.rotateCSRF(c)
 	return c.Redirect(http.StatusSeeOther, "/")
@@ -57,10 +58,11 @@ func (s *Server) signInSubmit(c echo.Context) error {
 	}
 	in := form.credentials(c.Request().UserAgent())
 	next := safeNext(c.FormValue("next"))
-	_, token, err := s.accounts.SignIn(c.Request().Context(), in, c.RealIP())
+	u, token, err := s.accounts.SignIn(c.Request().Context(), in, c.RealIP())
 	if err != nil {
 		return s.formFailed(c, err, "signin", &signInPage{fieldsPage: fieldsPage{Page: s.page(c, "signin_title")}, Form: in, Next: next})
 	}
+	s.mergeVisitorCart(c, u)
 	s.setSessionCookie(c, token)
 	s.rotateCSRF(c)
 	return c.Redirect(http.StatusSeeOther, next)

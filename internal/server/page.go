@@ -86,6 +86,7 @@ type Page struct {
 	CSRF      string
 	OtherLang string
 	Here      string // this page's path and query, without ?lang=
+	CartCount int    // items in the cart, for the header
 	catalog   *i18n.Catalog
 	assets    map[string]string
 }
@@ -119,7 +120,7 @@ func (s *Server) page(c echo.Context, title string) Page {
 	}
 	csrf, _ := c.Get(keyCSRF).(string)
 	return Page{Lang: lang, Title: title, User: currentUser(c), CSRF: csrf, OtherLang: other,
-		Here: here, catalog: s.catalog, assets: s.views.assets}
+		Here: here, CartCount: headerCartCount(c), catalog: s.catalog, assets: s.views.assets}
 }
 
 // formField is one labelled input with its hint and error, in the page's language.

@@ -115,6 +115,17 @@ func (s *Server) routes(e *echo.Echo) {
 	app.POST("/moderation/reports/:id", s.decideSubmit, s.requirePageUser)
 
 	// Buying: cart, checkout, the buyer's orders.
+	// A visitor has a cart too (a cookie); checkout and orders are the
+	// signed-in buyer's (and an order's maker's).
+	app.GET("/cart", s.cartPage)
+	app.POST("/cart/items", s.cartItemSubmit)
+	app.POST("/cart/items/remove", s.cartRemoveSubmit)
+	app.GET("/checkout", s.checkoutPage, s.requirePageUser)
+	app.POST("/checkout", s.checkoutSubmit, s.requirePageUser)
+	app.POST("/checkout/addresses", s.addAddressSubmit, s.requirePageUser)
+	app.GET("/orders", s.ordersPage, s.requirePageUser)
+	app.GET("/orders/:id", s.orderPage, s.requirePageUser)
+	app.POST("/orders/:id/:action", s.orderActionSubmit, s.requirePageUser)
 
 	// JSON API, the pages' twin.
 	api := app.Group("/api/v1")

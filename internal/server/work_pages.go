@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"guildhall/internal/commerce"
 	"guildhall/internal/work"
 )
 
@@ -13,6 +14,10 @@ type workPage struct {
 	*work.WorkView
 	ImageURL, CanonicalURL, PriceDecimal, CategoryLabel string
 	Saved                                               bool
+	// CanBuy shows the cart form: a published work in stock, not the
+	// viewer's own. MaxQuantity bounds its quantity.
+	CanBuy      bool
+	MaxQuantity int
 }
 
 func (s *Server) workPage(c echo.Context) error {
@@ -25,7 +30,10 @@ func (s *Server) workPage(c echo.Context) error {
 	}
 	w := v.Work
 	p := &workPage{Page: s.page(c, ""), WorkView: v, CanonicalURL: s.cfg.BaseURL + w.Path(), PriceDecimal: decimal(w.Price.Amount),
-		Saved: c.QueryParam("saved") == "1"}
+		Saved: c.QueryParam("saved") == "1", CanBuy: w.Published() && w.InStock() && !v.Own, MaxQuantity: commerce.MaxQuantity}
+	if !w.MadeToOrder {
+		p.MaxQuantity = min(w.Stock, commerce.MaxQuantity)
+	}
 	p.RawTitle = w.Title
 	if img, ok := w.Cover(); ok {
 		p.ImageURL = s.cfg.BaseURL + img.Large
