@@ -47,13 +47,7 @@ func BenchmarkACheckoutBesideTheWorkPage(b *testing.B) {
 		return rec.Code
 	}
 	for _, clients := range []int{1, 16} {
-		b.Run(fmt.Sprintf("work_page_%d_clients", clients), func(b *testing.B) {
-			measureClients(b, clients, func(int, int) int {
-				rec := httptest.NewRecorder()
-				rig.App.Handler.ServeHTTP(rec, httptest.NewRequest("GET", page, nil))
-				return rec.Code
-			})
-		})
+		b.Run(fmt.Sprintf("work_page_%d_clients", clients), func(b *testing.B) { measurePage(b, rig, page, clients) })
 		b.Run(fmt.Sprintf("checkout_%d_clients", clients), func(b *testing.B) {
 			measureClientsAfter(b, clients, func(client, _ int) {
 				if code := send(buyers[client].token, "PUT", "/api/v1/cart/items/"+id, `{"quantity":1}`); code != http.StatusOK {

@@ -81,13 +81,7 @@ func BenchmarkAFavouriteBesideTheWorkPage(b *testing.B) {
 			}
 			page := "/works/" + id + "/" + work.Slugify("手工牛皮钱包 Leather wallet")
 			for _, clients := range []int{1, 16} {
-				b.Run(fmt.Sprintf("work_page_%d_clients", clients), func(b *testing.B) {
-					measureClients(b, clients, func(int, int) int {
-						rec := httptest.NewRecorder()
-						rig.App.Handler.ServeHTTP(rec, httptest.NewRequest("GET", page, nil))
-						return rec.Code
-					})
-				})
+				b.Run(fmt.Sprintf("work_page_%d_clients", clients), func(b *testing.B) { measurePage(b, rig, page, clients) })
 				b.Run(fmt.Sprintf("favourite_%d_clients", clients), func(b *testing.B) {
 					measureClients(b, clients, func(client, n int) int {
 						method := "POST" // a client favourites, then undoes it, in turn
@@ -111,6 +105,15 @@ func BenchmarkAFavouriteBesideTheWorkPage(b *testing.B) {
 			}
 		})
 	}
+}
+
+// measurePage serves the page at path to clients at once (see measureClients).
+func measurePage(b *testing.B, rig *testrig.Rig, path string, clients int) {
+	measureClients(b, clients, func(int, int) int {
+		rec := httptest.NewRecorder()
+		rig.App.Handler.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		return rec.Code
+	})
 }
 
 // measureClients runs b.N calls of op spread over clients goroutines and
