@@ -122,9 +122,6 @@ func (e *env) checkStock(w *work.Work, initial int, orders []string) {
 }
 
 func TestAThousandBuyersOfTenGetTenOrders(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a crowd of sign-ups")
-	}
 	e := mustOpen(t)
 	potter := e.maker("potter")
 	w := e.work(potter, "Last ten bowls", 12900, 10)
@@ -146,9 +143,6 @@ func TestAThousandBuyersOfTenGetTenOrders(t *testing.T) {
 }
 
 func TestTwoOptionsOfOneWorkDrawOnOneCount(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a crowd of sign-ups")
-	}
 	opts := []work.VariantInput{{Name: "Small", Price: work.Money{Amount: 9900}}, {Name: "Large", Price: work.Money{Amount: 15900}}}
 	t.Run("HalfBuyOneOptionHalfTheOther", func(t *testing.T) {
 		e := mustOpen(t)

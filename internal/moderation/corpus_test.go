@@ -127,9 +127,6 @@ func checkDetector(t *testing.T, rows []corpusRow, floors map[string]map[string]
 // TestGenerateModelReproducesTheCommittedFiles runs what `go generate` runs, in a scratch folder, and checks that
 // it writes the committed corpus and model byte for byte.
 func TestGenerateModelReproducesTheCommittedFiles(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains the model: a few seconds")
-	}
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "testdata"), 0o755); err != nil {
 		t.Fatal(err)
