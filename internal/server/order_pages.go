@@ -94,6 +94,21 @@ func (s *Server) orderActionSubmit(c echo.Context) error {
 // Can reports whether the viewer may take action now.
 func (p *orderPage) Can(action string) bool { return slices.Contains(p.Actions, action) }
 
+// buttonActions need nothing but a click; the others ask for a reference,
+// a shipment or a reason in forms of their own.
+var buttonActions = []string{commerce.ActionConfirmPayment, commerce.ActionReceived, commerce.ActionRefundReceived}
+
+// Buttons are the viewer's actions now that are a single button.
+func (p *orderPage) Buttons() []string {
+	var out []string
+	for _, a := range buttonActions {
+		if p.Can(a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // ActionLabel is an action's name for people (timeline and buttons).
 func (p *Page) ActionLabel(action string) string {
 	return p.T("buy_action_" + strings.ReplaceAll(action, "-", "_"))
