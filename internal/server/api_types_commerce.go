@@ -144,13 +144,8 @@ type checkoutInputJSON struct {
 }
 
 func (in checkoutInputJSON) input(key string) commerce.CheckoutInput {
-	out := commerce.CheckoutInput{Key: key, AddressID: in.AddressID, PaymentMethod: in.PaymentMethod, Note: in.Note,
-		Maker: in.MakerID}
-	if in.ExpectedTotal != nil {
-		m := in.ExpectedTotal.money()
-		out.ExpectedTotal = &m
-	}
-	return out
+	return commerce.CheckoutInput{Key: key, AddressID: in.AddressID, PaymentMethod: in.PaymentMethod, Note: in.Note,
+		Maker: in.MakerID, ExpectedTotal: optionalMoney(in.ExpectedTotal)}
 }
 
 type orderSummaryJSON struct {

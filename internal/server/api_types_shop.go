@@ -34,10 +34,7 @@ func (in shippingInputJSON) input() commerce.ShippingInput {
 	for _, r := range in.Rates {
 		out.Rates = append(out.Rates, commerce.RateInput{To: r.To, FirstItem: r.FirstItem.money(), EachAdditional: r.EachAdditional.money()})
 	}
-	if in.FreeOver != nil {
-		m := in.FreeOver.money()
-		out.FreeOver = &m
-	}
+	out.FreeOver = optionalMoney(in.FreeOver)
 	return out
 }
 

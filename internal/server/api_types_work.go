@@ -15,6 +15,15 @@ func moneyOut(m work.Money) moneyJSON { return moneyJSON{Amount: m.Amount, Curre
 
 func (m moneyJSON) money() work.Money { return work.Money{Amount: m.Amount, Currency: m.Currency} }
 
+// optionalMoney is m as money, nil when the field was left out.
+func optionalMoney(m *moneyJSON) *work.Money {
+	if m == nil {
+		return nil
+	}
+	v := m.money()
+	return &v
+}
+
 type workImageJSON struct {
 	MediaID string `json:"media_id"`
 	Thumb   string `json:"thumb"`
@@ -142,11 +151,7 @@ type variantInputJSON struct {
 func (in workInputJSON) input() work.Input {
 	out := work.Input{Title: in.Title, Description: in.Description, Stock: in.Stock, MadeToOrder: in.MadeToOrder,
 		LeadTimeDays: in.LeadTimeDays, Materials: in.Materials, Tags: in.Tags, Category: in.Category,
-		MediaIDs: in.MediaIDs, Status: in.Status}
-	if in.Price != nil {
-		m := in.Price.money()
-		out.Price = &m
-	}
+		MediaIDs: in.MediaIDs, Status: in.Status, Price: optionalMoney(in.Price)}
 	if in.Variants != nil {
 		vs := make([]work.VariantInput, 0, len(*in.Variants))
 		for _, v := range *in.Variants {
